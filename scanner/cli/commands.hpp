@@ -1,0 +1,33 @@
+#pragma once
+// The subcommands. Each returns the process exit code; setup failures throw keyfence::Error.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace keyfence::cli {
+
+struct CommonOptions {
+    std::optional<std::string> config;  // --config FILE
+};
+
+struct ScanArgs {
+    CommonOptions common;
+    std::vector<std::string> paths;
+    std::string format = "text";
+    std::optional<std::string> output;
+    bool redact = false;
+    bool show_secrets = false;
+    std::string color = "auto";
+    std::uint64_t max_file_size = 100ull << 20;
+    unsigned threads = 0;
+};
+
+int scan_command(const ScanArgs& args);
+int rules_list_command(const CommonOptions& common);
+int rules_check_command(const CommonOptions& common, const std::optional<std::string>& file);
+
+// Parses sizes like "100MB", "512K", "1G", "4096" (K/M/G are powers of 1024); throws on nonsense.
+std::uint64_t parse_size(const std::string& text);
+
+}  // namespace keyfence::cli

@@ -1,0 +1,82 @@
+#include "cli/common.hpp"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "core/error.hpp"
+
+namespace keyfence::cli {
+namespace fs = std::filesystem;
+
+std::optional<fs::path> find_repo_root(const fs::path& start) {
+    std::error_code ec;
+    fs::path dir = fs::absolute(start, ec);
+    if (ec) return std::nullopt;
+    if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+    for (; !dir.empty(); dir = dir.parent_path()) {
+        if (fs::exists(dir / ".git", ec)) return dir;
+        if (dir == dir.parent_path()) break;
+    }
+    return std::nullopt;
+}
+
+rules::RuleSet load_rules(const CommonOptions& common, const std::optional<fs::path>& repo_root) {
+    std::optional<fs::path> config;
+    if (common.config) config = fs::path(*common.config);
+    rules::RuleSet rs = rules::resolve_rules(config, repo_root);
+    for (const std::string& w : rs.warnings) std::cerr << "warning: " << w << "\n";
+    return rs;
+}
+
+std::uint64_t parse_size(const std::string& text) {
+    std::size_t used = 0;
+    unsigned long long n = 0;
+    try {
+        n = std::stoull(text, &used);
+    } catch (const std::exception&) {
+        throw Error(fmt::format("invalid size '{}' (try 100MB, 512K or 4096)", text));
+    }
+    std::string unit = text.substr(used);
+    for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (unit == "" || unit == "B") return n;
+    if (unit == "K" || unit == "KB" || unit == "KIB") return n << 10;
+    if (unit == "M" || unit == "MB" || unit == "MIB") return n << 20;
+    if (unit == "G" || unit == "GB" || unit == "GIB") return n << 30;
+    throw Error(fmt::format("invalid size '{}' (try 100MB, 512K or 4096)", text));
+}
+
+void print_summary(const scan::ScanResult& r) {
+    for (const Diagnostic& d : r.diagnostics) std::cerr << "note: " << d.path << ": " << d.message << "\n";
+    if (r.interrupted) std::cerr << "warning: interrupted: the report is partial\n";
+    const double mb = static_cast<double>(r.stats.bytes) / 1e6;
+    const double rate = r.stats.seconds > 0 ? mb / r.stats.seconds : 0.0;
+    std::string line = fmt::format("keyfence: {} input{}, {:.1f} MB in {:.3f} s ({:.0f} MB/s): {} finding{}", r.stats.inputs,
+                                   r.stats.inputs == 1 ? "" : "s", mb, r.stats.seconds, rate, r.findings.size(),
+                                   r.findings.size() == 1 ? "" : "s");
+    const auto& s = r.suppressed;
+    if (s.inline_allow + s.allowlist + s.checksum)
+        line += fmt::format("; suppressed: {} inline-allow, {} allowlist, {} failed checksum", s.inline_allow, s.allowlist, s.checksum);
+    if (r.stats.skipped) line += fmt::format("; {} skipped", r.stats.skipped);
+    if (!r.diagnostics.empty()) line += fmt::format("; {} note{}", r.diagnostics.size(), r.diagnostics.size() == 1 ? "" : "s");
+    std::cerr << line << "\n";
+}
+
+namespace {
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int sig) {
+    if (g_stop.exchange(true)) {  // second signal: stop now
+        std::signal(sig, SIG_DFL);
+        std::raise(sig);
+    }
+}
+}  // namespace
+
+const std::atomic<bool>& install_stop_flag() {
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    return g_stop;
+}
+
+}  // namespace keyfence::cli

@@ -1,0 +1,293 @@
+#include "confirm/confirmer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "confirm/checks/checksum.hpp"
+#include "core/digest.hpp"
+#include "core/error.hpp"
+#include "core/line_index.hpp"
+#include "core/text.hpp"
+
+namespace keyfence::confirm {
+namespace {
+
+// Rules in the wild carry big bounded repeats; RE2's default 8 MB budget rejects some of them.
+constexpr int64_t kRe2MaxMem = 64 << 20;
+// Lines longer than this are cut around the secret in reports (minified files are one huge line).
+constexpr std::size_t kLineContext = 200;
+
+// Rule regexes run in Latin-1 mode: one byte is one character, exactly as Hyperscan sees the input, so
+// every match RE2 can find is one Hyperscan reported and windows may start and end on any byte. Rules
+// using Unicode classes (confirmed only, never matched by Hyperscan) keep UTF-8.
+enum class Encoding { kBytes, kUtf8 };
+
+std::unique_ptr<RE2> compile_re2(const std::string& pattern, const std::string& what, Encoding enc = Encoding::kUtf8) {
+    RE2::Options opts;
+    opts.set_log_errors(false);
+    if (enc == Encoding::kBytes) opts.set_encoding(RE2::Options::EncodingLatin1);
+    opts.set_max_mem(kRe2MaxMem);
+    auto re = std::make_unique<RE2>(pattern, opts);
+    if (!re->ok()) throw Error(fmt::format("{}: invalid regex: {}", what, re->error()));
+    return re;
+}
+
+std::vector<std::unique_ptr<RE2>> compile_all(const std::vector<std::string>& patterns, const std::string& what) {
+    std::vector<std::unique_ptr<RE2>> out;
+    for (const auto& p : patterns) out.push_back(compile_re2(p, what));
+    return out;
+}
+
+bool any_partial_match(const std::vector<std::unique_ptr<RE2>>& res, std::string_view text) {
+    return std::any_of(res.begin(), res.end(), [&](const auto& re) { return RE2::PartialMatch(text, *re); });
+}
+
+}  // namespace
+
+// Facts about one input, computed once and only for inputs that have a candidate to report.
+struct Confirmer::InputFacts {
+    explicit InputFacts(std::string_view text) : lines(text), binary(looks_binary(text)) {
+        for (std::string_view marker : kInlineAllowMarkers)
+            for (std::size_t p = text.find(marker); p != std::string_view::npos; p = text.find(marker, p + 1))
+                allow_lines.push_back(lines.locate(p).line);
+        std::sort(allow_lines.begin(), allow_lines.end());
+    }
+    // True when a line in [first, last] carries an inline allow marker.
+    bool allowed_inline(std::uint64_t first, std::uint64_t last) const {
+        auto it = std::lower_bound(allow_lines.begin(), allow_lines.end(), first);
+        return it != allow_lines.end() && *it <= last;
+    }
+    LineIndex lines;
+    bool binary;
+    std::vector<std::uint64_t> allow_lines;
+};
+
+struct Confirmer::CompiledAllowlist {
+    const rules::Allowlist* spec;
+    std::vector<std::unique_ptr<RE2>> paths;
+    std::vector<std::unique_ptr<RE2>> regexes;
+    std::vector<std::uint32_t> target_rules;  // rule indexes; empty = every rule
+};
+
+struct Confirmer::CompiledRule {
+    std::unique_ptr<RE2> re;    // null for path-only rules
+    std::unique_ptr<RE2> path;  // null when the rule applies to every path
+    int group = -1;             // secret group; -1: first group that matched, else the whole match
+    int group_count = 0;
+    std::vector<CompiledAllowlist> allowlists;
+};
+
+Confirmer::~Confirmer() = default;
+
+Confirmer::Confirmer(const rules::RuleSet& rules, const match::CompiledRules& compiled) : rules_(rules), compiled_(compiled) {
+    auto compile_allowlist = [](const rules::Allowlist& a, const std::string& what) {
+        CompiledAllowlist c;
+        c.spec = &a;
+        c.paths = compile_all(a.paths, what + " allowlist path");
+        c.regexes = compile_all(a.regexes, what + " allowlist regex");
+        return c;
+    };
+    for (const rules::Rule& r : rules.rules) {
+        const std::string what = fmt::format("{}: rule '{}'", r.origin, r.id);
+        CompiledRule c;
+        if (!r.regex.empty()) {
+            c.re = compile_re2(r.regex, what, uses_unicode_classes(r.regex) ? Encoding::kUtf8 : Encoding::kBytes);
+            c.group_count = c.re->NumberOfCapturingGroups();
+        }
+        if (!r.path.empty()) c.path = compile_re2(r.path, what + " path");
+        if (r.secret_group) {
+            if (*r.secret_group > c.group_count)
+                throw Error(fmt::format("{}: secretGroup {} but the regex has {} capture groups", what, *r.secret_group, c.group_count));
+            c.group = *r.secret_group;
+        }
+        if (!r.checksum.empty() && !is_known_checksum(r.checksum))
+            throw Error(fmt::format("{}: unknown checksum '{}' (known: github-crc32, npm-crc32)", what, r.checksum));
+        for (const auto& a : r.allowlists) c.allowlists.push_back(compile_allowlist(a, what));
+        compiled_rules_.push_back(std::move(c));
+    }
+    for (const auto& a : rules.allowlists) {
+        CompiledAllowlist c = compile_allowlist(a, a.origin);
+        for (const auto& id : a.target_rules) {
+            auto it = std::find_if(rules.rules.begin(), rules.rules.end(), [&](const rules::Rule& r) { return r.id == id; });
+            if (it == rules.rules.end()) throw Error(fmt::format("{}: targetRules names unknown rule '{}'", a.origin, id));
+            c.target_rules.push_back(static_cast<std::uint32_t>(it - rules.rules.begin()));
+        }
+        global_allowlists_.push_back(std::move(c));
+    }
+}
+
+bool Confirmer::rule_applies(std::uint32_t rule, const Input& in, const match::Matcher& m) const {
+    const CompiledRule& c = compiled_rules_[rule];
+    if (c.path && !RE2::PartialMatch(in.path, *c.path)) return false;
+    const auto& kws = compiled_.rule_info(rule).keyword_ids;
+    if (kws.empty() || compiled_.rule_info(rule).mode == match::PatternMode::kKeywords) return true;
+    return std::any_of(kws.begin(), kws.end(), [&](std::uint32_t k) { return m.keyword_seen(k); });
+}
+
+bool Confirmer::allowed(const CompiledAllowlist& a, const Input& in, std::string_view secret, std::string_view match,
+                        std::string_view line) const {
+    // Each criterion the allowlist sets is one vote; OR needs one, AND needs all.
+    int set = 0, hit = 0;
+    auto vote = [&](bool present, auto&& test) {
+        if (!present) return;
+        ++set;
+        if (test()) ++hit;
+    };
+    const rules::Allowlist& s = *a.spec;
+    vote(!s.commits.empty(), [&] {
+        return !in.commit.empty() && std::any_of(s.commits.begin(), s.commits.end(), [&](const std::string& c) {
+            return in.commit.rfind(c, 0) == 0;  // full id or a prefix of it
+        });
+    });
+    vote(!a.paths.empty(), [&] { return any_partial_match(a.paths, in.path); });
+    vote(!a.regexes.empty(), [&] {
+        const std::string_view target = s.regex_target == rules::RegexTarget::kMatch  ? match
+                                        : s.regex_target == rules::RegexTarget::kLine ? line
+                                                                                      : secret;
+        return any_partial_match(a.regexes, target);
+    });
+    vote(!s.stopwords.empty(), [&] {
+        return std::any_of(s.stopwords.begin(), s.stopwords.end(), [&](const std::string& w) { return contains_icase(secret, w); });
+    });
+    if (set == 0) return false;
+    return s.condition == rules::Condition::kAnd ? hit == set : hit > 0;
+}
+
+void Confirmer::search_window(const Input& in, const Window& w, std::vector<Finding>& out, std::uint64_t& next_start,
+                              std::unique_ptr<InputFacts>& facts, SuppressionCounts& counts) const {
+    const rules::Rule& rule = rules_.rules[w.rule];
+    const CompiledRule& c = compiled_rules_[w.rule];
+    const std::string_view text = in.content;
+    const int nsub = c.group_count + 1;
+    std::vector<re2::StringPiece> groups(static_cast<std::size_t>(nsub));
+    // Windows of one rule come sorted by start and may overlap: matches starting before next_start were seen.
+    std::size_t pos = std::max<std::size_t>(w.begin, next_start);
+    while (pos <= w.end &&
+           c.re->Match(re2::StringPiece(text.data(), text.size()), pos, w.end, RE2::UNANCHORED, groups.data(), nsub)) {
+        const std::size_t mbegin = static_cast<std::size_t>(groups[0].data() - text.data());
+        const std::size_t mend = mbegin + groups[0].size();
+        pos = mend > mbegin ? mend : mbegin + 1;
+        next_start = pos;  // matches of one rule do not overlap, as with a find-all over the whole input
+
+        re2::StringPiece secret_piece = groups[0];
+        if (c.group >= 0) {
+            secret_piece = groups[static_cast<std::size_t>(c.group)];
+        } else {
+            for (int g = 1; g < nsub; ++g)
+                if (groups[static_cast<std::size_t>(g)].data() && !groups[static_cast<std::size_t>(g)].empty()) {
+                    secret_piece = groups[static_cast<std::size_t>(g)];
+                    break;
+                }
+        }
+        if (!secret_piece.data() || secret_piece.empty()) continue;
+        const std::string_view secret(secret_piece.data(), secret_piece.size());
+        const std::string_view match(groups[0].data(), groups[0].size());
+        const std::size_t sbegin = static_cast<std::size_t>(secret_piece.data() - text.data());
+
+        const double entropy = shannon_entropy(secret);
+        if (rule.entropy && entropy < *rule.entropy) {
+            ++counts.entropy;
+            continue;
+        }
+        if (!rule.checksum.empty() && !passes_checksum(rule.checksum, secret)) {
+            ++counts.checksum;
+            continue;
+        }
+        if (!facts) facts = std::make_unique<InputFacts>(text);
+        const LineCol start = facts->lines.locate(sbegin);
+        const LineCol last = facts->lines.locate(sbegin + secret.size() - 1);
+        if (facts->allowed_inline(facts->lines.locate(mbegin).line, facts->lines.locate(mend > mbegin ? mend - 1 : mbegin).line)) {
+            ++counts.inline_allow;
+            continue;
+        }
+        const std::string_view full_line = facts->lines.line_at(sbegin);
+        bool is_allowed = std::any_of(c.allowlists.begin(), c.allowlists.end(),
+                                      [&](const CompiledAllowlist& a) { return allowed(a, in, secret, match, full_line); });
+        for (const CompiledAllowlist& a : global_allowlists_) {
+            if (is_allowed) break;
+            if (!a.target_rules.empty() &&
+                std::find(a.target_rules.begin(), a.target_rules.end(), w.rule) == a.target_rules.end())
+                continue;
+            is_allowed = allowed(a, in, secret, match, full_line);
+        }
+        if (is_allowed) {
+            ++counts.allowlist;
+            continue;
+        }
+
+        Finding f;
+        f.rule_id = rule.id;
+        f.description = rule.description;
+        f.path = in.path;
+        f.line = start.line;
+        f.column = start.column;
+        f.end_line = last.line;
+        f.end_column = last.column;
+        f.offset = sbegin;
+        f.secret = std::string(secret);
+        f.match = std::string(match);
+        // Cut very long lines around the secret.
+        const std::size_t line_off = static_cast<std::size_t>(full_line.data() - text.data());
+        const std::size_t cut_from = std::max(line_off, sbegin > kLineContext ? sbegin - kLineContext : 0);
+        const std::size_t cut_to = std::min(line_off + full_line.size(), sbegin + secret.size() + kLineContext);
+        f.line_text = std::string(text.substr(cut_from, cut_to > cut_from ? cut_to - cut_from : 0));
+        f.entropy = entropy;
+        f.fingerprint = fingerprint_of(rule.id, secret);
+        f.binary = facts->binary;
+        f.tags = rule.tags;
+        out.push_back(std::move(f));
+    }
+}
+
+void Confirmer::confirm(const Input& in, const match::Matcher& m, std::vector<Finding>& out, SuppressionCounts& counts) const {
+    const std::size_t first_new = out.size();
+    std::vector<Window> windows;
+    const std::uint64_t size = in.content.size();
+    for (const match::RawMatch& raw : m.raw_matches()) {
+        const auto& info = compiled_.rule_info(raw.rule);
+        const std::uint64_t back = info.lookback;
+        const std::uint64_t fwd = info.mode == match::PatternMode::kKeywords ? info.lookback : 0;
+        windows.push_back({raw.rule, raw.first_end > back ? raw.first_end - back : 0, std::min(size, raw.last_end + fwd)});
+    }
+    for (std::uint32_t r : compiled_.every_input_rules()) windows.push_back({r, 0, size});
+    if (windows.empty() && compiled_.path_only_rules().empty()) return;
+    std::sort(windows.begin(), windows.end(), [](const Window& a, const Window& b) {
+        return a.rule != b.rule ? a.rule < b.rule : a.begin < b.begin;
+    });
+
+    std::unique_ptr<InputFacts> facts;
+    std::uint64_t next_start = 0;  // matches of the current rule starting before this were already searched
+    std::uint32_t current = UINT32_MAX;
+    bool applies = false;
+    for (const Window& w : windows) {
+        if (w.rule != current) {
+            current = w.rule;
+            next_start = 0;
+            applies = rule_applies(w.rule, in, m);
+        }
+        if (applies) search_window(in, w, out, next_start, facts, counts);
+    }
+    for (std::uint32_t r : compiled_.path_only_rules()) {
+        if (!compiled_rules_[r].path || !RE2::PartialMatch(in.path, *compiled_rules_[r].path)) continue;
+        const rules::Rule& rule = rules_.rules[r];
+        Finding f;
+        f.rule_id = rule.id;
+        f.description = rule.description;
+        f.path = in.path;
+        f.fingerprint = fingerprint_of(rule.id, in.path);
+        f.tags = rule.tags;
+        out.push_back(std::move(f));
+    }
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(), finding_less);
+}
+
+std::string fingerprint_of(std::string_view rule_id, std::string_view secret) {
+    std::string key;
+    key.reserve(rule_id.size() + 1 + secret.size());
+    key.append(rule_id).append(1, ':').append(secret);
+    return sha256_hex(key).substr(0, 32);
+}
+
+}  // namespace keyfence::confirm

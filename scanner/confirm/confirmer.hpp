@@ -1,0 +1,60 @@
+#pragma once
+// Confirmer: turns raw matches into findings. Each candidate cluster is searched with the rule's RE2 on a
+// bounded window around it (never the whole input) to get the exact span and secret group; then the
+// rule's entropy floor, checksum, stopwords, allowlists and inline allow comments decide.
+#include <memory>
+#include <re2/re2.h>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/input.hpp"
+#include "match/matcher.hpp"
+#include "rules/rule_set.hpp"
+
+namespace keyfence::confirm {
+
+// Counts of candidates dropped on purpose, for the summary.
+struct SuppressionCounts {
+    std::uint64_t inline_allow = 0;  // keyfence:allow and friends on the line
+    std::uint64_t allowlist = 0;     // rule or global allowlists, stopwords
+    std::uint64_t checksum = 0;      // failed an offline checksum
+    std::uint64_t entropy = 0;       // below the rule's entropy floor
+};
+
+class Confirmer {
+public:
+    // Compiles every rule's RE2 and allowlists; throws keyfence::Error naming the rule on a bad regex.
+    Confirmer(const rules::RuleSet& rules, const match::CompiledRules& compiled);
+    ~Confirmer();
+
+    // Appends the findings of `in` (whose raw matches `m` holds) to out.
+    void confirm(const Input& in, const match::Matcher& m, std::vector<Finding>& out, SuppressionCounts& counts) const;
+
+    // Markers that, on a secret's line, silence it (gitleaks and detect-secrets spellings, for migrating teams).
+    static constexpr std::string_view kInlineAllowMarkers[] = {"keyfence:allow", "gitleaks:allow", "pragma: allowlist secret"};
+
+private:
+    struct CompiledAllowlist;
+    struct InputFacts;
+    struct CompiledRule;
+    struct Window {
+        std::uint32_t rule;
+        std::uint64_t begin, end;
+    };
+
+    bool rule_applies(std::uint32_t rule, const Input& in, const match::Matcher& m) const;
+    void search_window(const Input& in, const Window& w, std::vector<Finding>& out, std::uint64_t& next_start,
+                       std::unique_ptr<InputFacts>& facts, SuppressionCounts& counts) const;
+    bool allowed(const CompiledAllowlist& a, const Input& in, std::string_view secret, std::string_view match,
+                 std::string_view line) const;
+
+    const rules::RuleSet& rules_;
+    const match::CompiledRules& compiled_;
+    std::vector<CompiledRule> compiled_rules_;
+    std::vector<CompiledAllowlist> global_allowlists_;
+};
+
+// Stable fingerprint of a finding: survives edits elsewhere in the file, rebases and moves.
+std::string fingerprint_of(std::string_view rule_id, std::string_view secret);
+
+}  // namespace keyfence::confirm

@@ -1,0 +1,71 @@
+#pragma once
+// CompiledRules: every rule of a RuleSet in one Hyperscan block-mode database, so each input is scanned
+// in a single pass. Immutable once built; shared read-only by all worker threads.
+//
+// Pattern ids in the database:
+//   kRule        - the rule's regex, exact or (if Hyperscan can't compile it exactly) in prefilter mode
+//   kRuleKeyword - a keyword of a rule Hyperscan cannot compile at all: its hits become candidates
+//   kKeyword     - a keyword literal (caseless, reported once): tells which keywords an input contains
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/hs_handles.hpp"
+#include "rules/rule_set.hpp"
+
+namespace keyfence::match {
+
+enum class PatternMode : std::uint8_t {
+    kExact,      // Hyperscan matches exactly what the regex does
+    kPrefilter,  // Hyperscan matches a superset (HS_FLAG_PREFILTER); RE2 decides
+    kKeywords,   // Hyperscan can't parse it: its keywords find candidates; RE2 decides
+    kEveryInput, // no keywords either: RE2 runs on every input (slow; warned about at load)
+    kPathOnly,   // no regex: the rule reports files whose path matches
+};
+
+struct PatternRef {
+    enum class Kind : std::uint8_t { kRule, kRuleKeyword, kKeyword };
+    Kind kind;
+    std::uint32_t index;  // rule index, or keyword index for kKeyword
+};
+
+struct RuleMatchInfo {
+    PatternMode mode = PatternMode::kExact;
+    // How far before a hit's end offset a match can start (Hyperscan's max width, capped); the confirmation
+    // window. For kKeywords it is the distance searched on both sides of a keyword hit.
+    std::uint32_t lookback = 0;
+    std::vector<std::uint32_t> keyword_ids;  // indexes into keywords()
+    std::string note;                        // why a fallback mode was chosen
+};
+
+class CompiledRules {
+public:
+    // Throws keyfence::Error naming the rule when a regex is invalid for every mode.
+    static CompiledRules build(const rules::RuleSet& rules);
+
+    const hs_database_t* database() const { return db_.get(); }
+    std::span<const PatternRef> patterns() const { return patterns_; }
+    const RuleMatchInfo& rule_info(std::size_t rule) const { return rule_infos_[rule]; }
+    std::size_t rule_count() const { return rule_infos_.size(); }
+    std::span<const std::string> keywords() const { return keywords_; }
+    // Rules that run on every input (kEveryInput); empty for well-formed rule sets.
+    std::span<const std::uint32_t> every_input_rules() const { return every_input_rules_; }
+    std::span<const std::uint32_t> path_only_rules() const { return path_only_rules_; }
+
+    // Unbounded regexes (e.g. PEM blocks) are confirmed within this many bytes before their hit.
+    static constexpr std::uint32_t kUnboundedLookback = 64 * 1024;
+    // Keyword-fallback rules search this far on each side of a keyword hit.
+    static constexpr std::uint32_t kKeywordWindow = 4 * 1024;
+
+private:
+    HsDatabase db_;
+    std::vector<PatternRef> patterns_;
+    std::vector<RuleMatchInfo> rule_infos_;
+    std::vector<std::string> keywords_;
+    std::vector<std::uint32_t> every_input_rules_;
+    std::vector<std::uint32_t> path_only_rules_;
+};
+
+}  // namespace keyfence::match

@@ -1,0 +1,34 @@
+#include "report/json_reporter.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace keyfence::report {
+
+void JsonReporter::write(const std::vector<Finding>& findings, std::ostream& out) const {
+    // Machine readers want the real value unless the user asked to redact.
+    const SecretDisplay how = options_.secrets == SecretDisplay::kRedacted ? SecretDisplay::kRedacted : SecretDisplay::kFull;
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (const Finding& f : findings) {
+        nlohmann::ordered_json j;
+        j["rule_id"] = f.rule_id;
+        j["description"] = f.description;
+        j["path"] = f.path;
+        j["line"] = f.line;
+        j["column"] = f.column;
+        j["end_line"] = f.end_line;
+        j["end_column"] = f.end_column;
+        j["offset"] = f.offset;
+        j["secret"] = shown_secret(f.secret, how);
+        j["match"] = hide_in(f.match, f.secret, how);
+        j["line_text"] = hide_in(f.line_text, f.secret, how);
+        j["entropy"] = f.entropy;
+        j["fingerprint"] = f.fingerprint;
+        j["binary"] = f.binary;
+        j["tags"] = f.tags;
+        arr.push_back(std::move(j));
+    }
+    // Invalid UTF-8 (binary content) is replaced rather than failing the whole report.
+    out << arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+}
+
+}  // namespace keyfence::report

@@ -1,0 +1,275 @@
+// Loads rule files: the gitleaks schema (so an existing .gitleaks.toml loads unchanged) plus keyfence's
+// keys (examples, negatives, remediation, checksum). Unknown keys are errors naming file and line; keys
+// gitleaks knows but keyfence does not use yet are warnings.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+#include <unordered_set>
+
+#include "core/digest.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "rules/builtin_rules.hpp"
+#include "rules/rule_set.hpp"
+
+namespace keyfence::rules {
+namespace {
+
+constexpr int kMaxExtendDepth = 8;
+
+// Where a node sits, as "file:line".
+std::string where(const std::string& name, const toml::source_region& src) {
+    return fmt::format("{}:{}", name, src.begin.line);
+}
+
+class Reader {
+public:
+    Reader(const std::string& name, std::vector<std::string>& warnings) : name_(name), warnings_(warnings) {}
+
+    // Rejects unknown keys; warns on keys gitleaks has that keyfence ignores.
+    void check_keys(const toml::table& tbl, std::initializer_list<std::string_view> known,
+                    std::initializer_list<std::string_view> ignored, std::string_view context) const {
+        for (auto&& [key, node] : tbl) {
+            const std::string_view k = key.str();
+            if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+            if (std::find(ignored.begin(), ignored.end(), k) != ignored.end()) {
+                warnings_.push_back(fmt::format("{}: {} key '{}' is not used by keyfence yet; ignored",
+                                                where(name_, key.source()), context, k));
+                continue;
+            }
+            throw Error(fmt::format("{}: unknown {} key '{}'", where(name_, key.source()), context, k));
+        }
+    }
+
+    std::string string(const toml::table& tbl, std::string_view key) const {
+        const toml::node* n = tbl.get(key);
+        if (!n) return {};
+        if (auto s = n->value<std::string>(); s && n->is_string()) return *s;
+        throw Error(fmt::format("{}: '{}' must be a string", where(name_, n->source()), key));
+    }
+
+    std::vector<std::string> strings(const toml::table& tbl, std::string_view key) const {
+        std::vector<std::string> out;
+        const toml::node* n = tbl.get(key);
+        if (!n) return out;
+        const toml::array* arr = n->as_array();
+        if (!arr) throw Error(fmt::format("{}: '{}' must be an array of strings", where(name_, n->source()), key));
+        for (const toml::node& item : *arr) {
+            if (!item.is_string())
+                throw Error(fmt::format("{}: '{}' must be an array of strings", where(name_, item.source()), key));
+            out.push_back(*item.value<std::string>());
+        }
+        return out;
+    }
+
+    std::optional<double> number(const toml::table& tbl, std::string_view key) const {
+        const toml::node* n = tbl.get(key);
+        if (!n) return std::nullopt;
+        if (n->is_integer() || n->is_floating_point()) return n->value<double>();
+        throw Error(fmt::format("{}: '{}' must be a number", where(name_, n->source()), key));
+    }
+
+    std::optional<bool> boolean(const toml::table& tbl, std::string_view key) const {
+        const toml::node* n = tbl.get(key);
+        if (!n) return std::nullopt;
+        if (n->is_boolean()) return n->value<bool>();
+        throw Error(fmt::format("{}: '{}' must be true or false", where(name_, n->source()), key));
+    }
+
+    Allowlist allowlist(const toml::table& tbl, bool global) const {
+        if (global)
+            check_keys(tbl, {"description", "condition", "paths", "regexes", "regexTarget", "stopwords", "commits", "targetRules"}, {},
+                       "allowlist");
+        else
+            check_keys(tbl, {"description", "condition", "paths", "regexes", "regexTarget", "stopwords", "commits"}, {},
+                       "rule allowlist");
+        Allowlist a;
+        a.origin = where(name_, tbl.source());
+        a.description = string(tbl, "description");
+        const std::string cond = to_lower(string(tbl, "condition"));
+        if (cond.empty() || cond == "or") a.condition = Condition::kOr;
+        else if (cond == "and") a.condition = Condition::kAnd;
+        else throw Error(fmt::format("{}: condition must be \"OR\" or \"AND\", not \"{}\"", a.origin, cond));
+        a.paths = strings(tbl, "paths");
+        a.regexes = strings(tbl, "regexes");
+        const std::string target = to_lower(string(tbl, "regexTarget"));
+        if (target.empty() || target == "secret") a.regex_target = RegexTarget::kSecret;
+        else if (target == "match") a.regex_target = RegexTarget::kMatch;
+        else if (target == "line") a.regex_target = RegexTarget::kLine;
+        else throw Error(fmt::format("{}: regexTarget must be \"secret\", \"match\" or \"line\", not \"{}\"", a.origin, target));
+        for (auto& w : strings(tbl, "stopwords")) a.stopwords.push_back(to_lower(w));
+        a.commits = strings(tbl, "commits");
+        a.target_rules = strings(tbl, "targetRules");
+        return a;
+    }
+
+    // Accepts both `[[x]]` (array of tables) and the older single `[x]` table.
+    template <typename Fn>
+    void each_table(const toml::table& parent, std::string_view key, Fn&& fn) const {
+        const toml::node* n = parent.get(key);
+        if (!n) return;
+        if (const toml::table* t = n->as_table()) {
+            fn(*t);
+            return;
+        }
+        const toml::array* arr = n->as_array();
+        if (!arr) throw Error(fmt::format("{}: '{}' must be a table or an array of tables", where(name_, n->source()), key));
+        for (const toml::node& item : *arr) {
+            const toml::table* t = item.as_table();
+            if (!t) throw Error(fmt::format("{}: '{}' entries must be tables", where(name_, item.source()), key));
+            fn(*t);
+        }
+    }
+
+    Rule rule(const toml::table& tbl) const {
+        check_keys(tbl,
+                   {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlists",
+                    "allowlist", "examples", "negatives", "remediation", "checksum"},
+                   {"required", "skipReport"}, "rule");
+        Rule r;
+        r.origin = where(name_, tbl.source());
+        r.id = string(tbl, "id");
+        if (r.id.empty()) throw Error(fmt::format("{}: rule has no 'id'", r.origin));
+        r.description = string(tbl, "description");
+        r.regex = string(tbl, "regex");
+        r.path = string(tbl, "path");
+        if (r.regex.empty() && r.path.empty())
+            throw Error(fmt::format("{}: rule '{}' has no 'regex' (nor a 'path' to match files by name)", r.origin, r.id));
+        if (auto g = number(tbl, "secretGroup")) {
+            if (*g < 0 || *g != static_cast<int>(*g))
+                throw Error(fmt::format("{}: rule '{}': secretGroup must be a non-negative integer", r.origin, r.id));
+            r.secret_group = static_cast<int>(*g);
+        }
+        r.entropy = number(tbl, "entropy");
+        for (auto& k : strings(tbl, "keywords")) {
+            if (k.empty()) throw Error(fmt::format("{}: rule '{}' has an empty keyword", r.origin, r.id));
+            r.keywords.push_back(to_lower(k));
+        }
+        r.tags = strings(tbl, "tags");
+        each_table(tbl, "allowlists", [&](const toml::table& t) { r.allowlists.push_back(allowlist(t, false)); });
+        each_table(tbl, "allowlist", [&](const toml::table& t) { r.allowlists.push_back(allowlist(t, false)); });
+        r.examples = strings(tbl, "examples");
+        r.negatives = strings(tbl, "negatives");
+        r.remediation = string(tbl, "remediation");
+        r.checksum = string(tbl, "checksum");
+        return r;
+    }
+
+private:
+    const std::string& name_;
+    std::vector<std::string>& warnings_;
+};
+
+std::string read_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw Error(fmt::format("cannot read rule file {}", file.string()));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Layers `top` over `base`: rules with the same id replace the base's, the rest are appended.
+void layer(RuleSet& base, RuleSet&& top) {
+    for (Rule& r : top.rules) {
+        auto same = std::find_if(base.rules.begin(), base.rules.end(), [&](const Rule& b) { return b.id == r.id; });
+        if (same != base.rules.end()) *same = std::move(r);
+        else base.rules.push_back(std::move(r));
+    }
+    for (Allowlist& a : top.allowlists) base.allowlists.push_back(std::move(a));
+    for (std::string& w : top.warnings) base.warnings.push_back(std::move(w));
+    if (!top.title.empty()) base.title = top.title;
+}
+
+RuleSet parse_impl(std::string_view text, const std::string& name, const std::filesystem::path& base_dir, int depth) {
+    if (depth > kMaxExtendDepth) throw Error(fmt::format("{}: [extend] nests deeper than {} files (a cycle?)", name, kMaxExtendDepth));
+    toml::table doc;
+    try {
+        doc = toml::parse(text, name);
+    } catch (const toml::parse_error& e) {
+        throw Error(fmt::format("{}:{}:{}: invalid TOML: {}", name, e.source().begin.line, e.source().begin.column,
+                                e.description()));
+    }
+    RuleSet own;
+    own.source = name;
+    Reader rd(name, own.warnings);
+    rd.check_keys(doc, {"title", "description", "extend", "rules", "allowlist", "allowlists"}, {"minVersion"}, "top-level");
+    own.title = rd.string(doc, "title");
+
+    std::set<std::string> ids;
+    rd.each_table(doc, "rules", [&](const toml::table& t) {
+        Rule r = rd.rule(t);
+        if (!ids.insert(r.id).second) throw Error(fmt::format("{}: duplicate rule id '{}'", r.origin, r.id));
+        own.rules.push_back(std::move(r));
+    });
+    rd.each_table(doc, "allowlist", [&](const toml::table& t) { own.allowlists.push_back(rd.allowlist(t, true)); });
+    rd.each_table(doc, "allowlists", [&](const toml::table& t) { own.allowlists.push_back(rd.allowlist(t, true)); });
+
+    const toml::table* ext = doc["extend"].as_table();
+    if (!ext) return own;
+    rd.check_keys(*ext, {"useDefault", "path", "disabledRules"}, {}, "extend");
+    RuleSet merged;
+    merged.source = name;
+    if (rd.boolean(*ext, "useDefault").value_or(false)) merged = load_builtin_rules();
+    if (const std::string p = rd.string(*ext, "path"); !p.empty()) {
+        std::filesystem::path file = std::filesystem::path(p).is_absolute() ? std::filesystem::path(p) : base_dir / p;
+        layer(merged, parse_impl(read_file(file), file.string(), file.parent_path(), depth + 1));
+    }
+    const auto disabled = rd.strings(*ext, "disabledRules");
+    std::erase_if(merged.rules, [&](const Rule& r) { return std::find(disabled.begin(), disabled.end(), r.id) != disabled.end(); });
+    layer(merged, std::move(own));
+    merged.source = name;
+    return merged;
+}
+
+}  // namespace
+
+std::string RuleSet::digest() const {
+    // Only what the Hyperscan database is built from: ids, regexes and keywords, in order.
+    std::string canon;
+    for (const Rule& r : rules) {
+        canon += r.id + '\0' + r.regex + '\0';
+        for (const auto& k : r.keywords) canon += k + '\x01';
+        canon += '\n';
+    }
+    return sha256_hex(canon);
+}
+
+RuleSet parse_rule_text(std::string_view text, const std::string& name, const std::filesystem::path& base_dir) {
+    return parse_impl(text, name, base_dir, 0);
+}
+
+RuleSet load_rule_file(const std::filesystem::path& file) {
+    return parse_impl(read_file(file), file.string(), file.parent_path(), 0);
+}
+
+RuleSet load_builtin_rules() {
+    RuleSet all;
+    all.source = "built-in rules";
+    std::set<std::string> ids;
+    for (const BuiltinRuleFile& f : builtin_rule_files()) {
+        RuleSet one = parse_impl(f.text, std::string(f.name), {}, 0);
+        for (Rule& r : one.rules) {
+            if (!ids.insert(r.id).second) throw Error(fmt::format("{}: duplicate rule id '{}'", r.origin, r.id));
+            all.rules.push_back(std::move(r));
+        }
+        for (Allowlist& a : one.allowlists) all.allowlists.push_back(std::move(a));
+        for (std::string& w : one.warnings) all.warnings.push_back(std::move(w));
+    }
+    return all;
+}
+
+RuleSet resolve_rules(const std::optional<std::filesystem::path>& config, const std::optional<std::filesystem::path>& repo_root) {
+    if (config) return load_rule_file(*config);
+    if (repo_root) {
+        const auto local = *repo_root / ".keyfence.toml";
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(local, ec)) return load_rule_file(local);
+    }
+    return load_builtin_rules();
+}
+
+}  // namespace keyfence::rules

@@ -1,0 +1,69 @@
+#pragma once
+// Rules as plain data, exactly as the TOML files say them (gitleaks schema plus keyfence's own keys).
+// Regexes are compiled elsewhere (match/ for Hyperscan, confirm/ for RE2).
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace keyfence::rules {
+
+enum class Condition { kOr, kAnd };
+enum class RegexTarget { kSecret, kMatch, kLine };
+
+struct Allowlist {
+    std::string description;
+    Condition condition = Condition::kOr;
+    std::vector<std::string> paths;    // RE2 regexes on the file path
+    std::vector<std::string> regexes;  // RE2 regexes on regex_target
+    RegexTarget regex_target = RegexTarget::kSecret;
+    std::vector<std::string> stopwords;     // lowercased; a secret containing one is not reported
+    std::vector<std::string> commits;       // commit ids (history scans)
+    std::vector<std::string> target_rules;  // global allowlists only; empty means every rule
+    std::string origin;                     // "file:line", for error messages
+};
+
+struct Rule {
+    std::string id;
+    std::string description;
+    std::string regex;  // may be empty for a path-only rule
+    std::string path;   // RE2 regex on the file path; empty means any path
+    std::optional<int> secret_group;
+    std::optional<double> entropy;
+    std::vector<std::string> keywords;  // lowercased
+    std::vector<std::string> tags;
+    std::vector<Allowlist> allowlists;
+    // keyfence's own keys
+    std::vector<std::string> examples;   // must produce a finding of this rule
+    std::vector<std::string> negatives;  // must not
+    std::string remediation;
+    std::string checksum;  // name of an offline validity check (see confirm/checks)
+    std::string origin;    // "file:line"
+};
+
+struct RuleSet {
+    std::string title;
+    std::vector<Rule> rules;
+    std::vector<Allowlist> allowlists;  // global
+    std::vector<std::string> warnings;  // non-fatal loader notes (known-but-unused gitleaks keys)
+    std::string source;                 // where the rules came from, for messages
+
+    // SHA-256 over everything the compiled matcher depends on; the database cache is keyed by it.
+    std::string digest() const;
+};
+
+// The rules compiled into the binary from rules/*.toml.
+RuleSet load_builtin_rules();
+
+// Parses one rule file's text. `name` is used in messages; `base_dir` resolves [extend] path.
+RuleSet parse_rule_text(std::string_view text, const std::string& name, const std::filesystem::path& base_dir);
+
+// Loads a rule file, following [extend] (useDefault / path / disabledRules).
+RuleSet load_rule_file(const std::filesystem::path& file);
+
+// --config FILE if given; else .keyfence.toml at repo_root if it exists; else the built-in rules.
+RuleSet resolve_rules(const std::optional<std::filesystem::path>& config,
+                      const std::optional<std::filesystem::path>& repo_root);
+
+}  // namespace keyfence::rules

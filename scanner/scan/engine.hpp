@@ -1,0 +1,49 @@
+#pragma once
+// Engine: a rule set compiled for scanning (Hyperscan database + RE2 confirmers). Immutable and shared by
+// every worker thread; each thread scans through its own Worker.
+#include <memory>
+#include <vector>
+
+#include "confirm/confirmer.hpp"
+#include "core/finding.hpp"
+#include "core/input.hpp"
+#include "match/compiled_rules.hpp"
+#include "match/matcher.hpp"
+#include "rules/rule_set.hpp"
+
+namespace keyfence::scan {
+
+class Engine {
+public:
+    // Compiles the rules; throws keyfence::Error naming the rule on a bad regex.
+    explicit Engine(rules::RuleSet rules);
+
+    const rules::RuleSet& rules() const { return *rules_; }
+    const match::CompiledRules& compiled() const { return *compiled_; }
+    const confirm::Confirmer& confirmer() const { return *confirmer_; }
+
+private:
+    std::unique_ptr<rules::RuleSet> rules_;  // heap-held so the references below stay valid when Engine moves
+    std::unique_ptr<match::CompiledRules> compiled_;
+    std::unique_ptr<confirm::Confirmer> confirmer_;
+};
+
+// One thread's scanning state: Hyperscan scratch and counters. Not shared.
+class Worker {
+public:
+    explicit Worker(const Engine& engine) : engine_(engine), matcher_(engine.compiled()) {}
+
+    // One Hyperscan pass over in.content, then confirmation of the candidates; appends findings to out.
+    void scan(const Input& in, std::vector<Finding>& out) {
+        matcher_.scan(in.content);
+        engine_.confirmer().confirm(in, matcher_, out, suppressed_);
+    }
+    const confirm::SuppressionCounts& suppressed() const { return suppressed_; }
+
+private:
+    const Engine& engine_;
+    match::Matcher matcher_;
+    confirm::SuppressionCounts suppressed_;
+};
+
+}  // namespace keyfence::scan

@@ -1,0 +1,88 @@
+#include "scan/scheduler.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace keyfence::scan {
+namespace {
+
+struct WorkerResult {
+    std::vector<Finding> findings;
+    std::vector<Diagnostic> diagnostics;
+    ScanStats stats;
+    confirm::SuppressionCounts suppressed;
+    std::exception_ptr error;
+};
+
+void add(confirm::SuppressionCounts& a, const confirm::SuppressionCounts& b) {
+    a.inline_allow += b.inline_allow;
+    a.allowlist += b.allowlist;
+    a.checksum += b.checksum;
+    a.entropy += b.entropy;
+}
+
+}  // namespace
+
+ScanResult run_scan(const Engine& engine, const source::Source& source, const ScanOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::size_t jobs = source.job_count();
+    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(jobs, 1)));
+
+    std::atomic<std::size_t> cursor{0};
+    std::vector<WorkerResult> results(threads);
+    auto work = [&](WorkerResult& r) {
+        try {
+            Worker worker(engine);
+            auto reader = source.make_reader();
+            std::string buffer;
+            Input in;
+            for (;;) {
+                if (options.stop && options.stop->load(std::memory_order_relaxed)) break;
+                const std::size_t i = cursor.fetch_add(1, std::memory_order_relaxed);
+                if (i >= jobs) break;
+                if (reader->load(i, buffer, in, r.diagnostics) != source::LoadStatus::kLoaded) {
+                    ++r.stats.skipped;
+                    continue;
+                }
+                worker.scan(in, r.findings);
+                ++r.stats.inputs;
+                r.stats.bytes += in.content.size();
+            }
+            r.suppressed = worker.suppressed();
+        } catch (...) {
+            r.error = std::current_exception();
+        }
+    };
+    if (threads == 1) {
+        work(results[0]);  // small scans start no threads
+    } else {
+        std::vector<std::thread> pool;
+        for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, std::ref(results[t]));
+        for (auto& th : pool) th.join();
+    }
+
+    ScanResult out;
+    out.diagnostics = source.enumeration_diagnostics();
+    for (WorkerResult& r : results) {
+        if (r.error) std::rethrow_exception(r.error);
+        out.findings.insert(out.findings.end(), std::make_move_iterator(r.findings.begin()), std::make_move_iterator(r.findings.end()));
+        out.diagnostics.insert(out.diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
+        out.stats.inputs += r.stats.inputs;
+        out.stats.bytes += r.stats.bytes;
+        out.stats.skipped += r.stats.skipped;
+        add(out.suppressed, r.suppressed);
+    }
+    std::sort(out.findings.begin(), out.findings.end(), finding_less);
+    std::sort(out.diagnostics.begin(), out.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return a.path != b.path ? a.path < b.path : a.message < b.message;
+    });
+    out.interrupted = options.stop && options.stop->load();
+    out.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return out;
+}
+
+}  // namespace keyfence::scan

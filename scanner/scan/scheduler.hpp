@@ -1,0 +1,36 @@
+#pragma once
+// Scheduler: runs a Source's jobs on N worker threads (each with its own Worker and Reader), then merges
+// and sorts the results so the report is identical for any thread count.
+#include <atomic>
+#include <cstdint>
+
+#include "confirm/confirmer.hpp"
+#include "scan/engine.hpp"
+#include "source/source.hpp"
+
+namespace keyfence::scan {
+
+struct ScanStats {
+    std::uint64_t inputs = 0;   // files or blobs scanned
+    std::uint64_t bytes = 0;
+    std::uint64_t skipped = 0;  // inputs not scanned (diagnostic given)
+    double seconds = 0.0;
+};
+
+struct ScanResult {
+    std::vector<Finding> findings;
+    std::vector<Diagnostic> diagnostics;
+    ScanStats stats;
+    confirm::SuppressionCounts suppressed;
+    bool interrupted = false;
+};
+
+struct ScanOptions {
+    unsigned threads = 0;  // 0: all cores
+    // Set from a signal handler to stop early; the result is then marked interrupted.
+    const std::atomic<bool>* stop = nullptr;
+};
+
+ScanResult run_scan(const Engine& engine, const source::Source& source, const ScanOptions& options);
+
+}  // namespace keyfence::scan

@@ -1,0 +1,146 @@
+#include "source/file_source.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.hpp"
+
+namespace keyfence::source {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string display(const fs::path& p) {
+    std::string s = p.lexically_normal().generic_string();
+    return s.empty() ? "." : s;
+}
+
+class FileReader : public Reader {
+public:
+    FileReader(const std::vector<std::string>& files, std::uint64_t max) : files_(files), max_(max) {}
+
+    LoadStatus load(std::size_t index, std::string& buffer, Input& in, std::vector<Diagnostic>& diags) override {
+        const std::string& path = files_[index];
+        in.path = path;
+        in.commit.clear();
+        if (path == FileSource::kStdinName) {
+            if (!read_all(STDIN_FILENO, buffer)) return skip(diags, path, fmt::format("cannot read: {}", std::strerror(errno)));
+            if (buffer.size() > max_) return too_big(diags, path, buffer.size());
+            in.content = buffer;
+            return LoadStatus::kLoaded;
+        }
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return skip(diags, path, fmt::format("cannot open: {}", std::strerror(errno)));
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd);
+            return skip(diags, path, "not a regular file");
+        }
+        if (static_cast<std::uint64_t>(st.st_size) > max_) {
+            ::close(fd);
+            return too_big(diags, path, static_cast<std::uint64_t>(st.st_size));
+        }
+        buffer.resize(static_cast<std::size_t>(st.st_size));
+        std::size_t got = 0;
+        while (got < buffer.size()) {
+            const ssize_t n = ::read(fd, buffer.data() + got, buffer.size() - got);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                const int err = errno;
+                ::close(fd);
+                return skip(diags, path, fmt::format("read error: {}", std::strerror(err)));
+            }
+            if (n == 0) break;  // the file shrank while we read it: scan what is there
+            got += static_cast<std::size_t>(n);
+        }
+        ::close(fd);
+        buffer.resize(got);
+        in.content = buffer;
+        return LoadStatus::kLoaded;
+    }
+
+private:
+    static LoadStatus skip(std::vector<Diagnostic>& diags, const std::string& path, std::string msg) {
+        diags.push_back({path, std::move(msg)});
+        return LoadStatus::kSkipped;
+    }
+    LoadStatus too_big(std::vector<Diagnostic>& diags, const std::string& path, std::uint64_t size) const {
+        return skip(diags, path, fmt::format("skipped: {} bytes is over --max-file-size ({} bytes)", size, max_));
+    }
+
+    const std::vector<std::string>& files_;
+    std::uint64_t max_;
+};
+
+}  // namespace
+
+bool read_all(int fd, std::string& buffer) {
+    buffer.clear();
+    char chunk[1 << 16];
+    for (;;) {
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        if (n == 0) return true;
+        buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+}
+
+FileSource::FileSource(const std::vector<std::string>& paths, std::uint64_t max_file_size) : max_file_size_(max_file_size) {
+    for (const std::string& p : paths) {
+        if (p == "-") {
+            files_.push_back(kStdinName);
+            continue;
+        }
+        std::error_code ec;
+        const fs::file_status st = fs::status(p, ec);
+        if (!fs::exists(st)) {
+            if (fs::is_symlink(fs::symlink_status(p, ec))) diagnostics_.push_back({display(p), "broken symlink"});
+            else throw Error(fmt::format("{}: no such file or directory", p));
+            continue;
+        }
+        if (fs::is_directory(st)) walk(p);
+        else add_file(p);
+    }
+}
+
+void FileSource::add_file(const fs::path& p) { files_.push_back(display(p)); }
+
+void FileSource::walk(const fs::path& dir) {
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    if (ec) {
+        diagnostics_.push_back({display(dir), fmt::format("cannot list directory: {}", ec.message())});
+        return;
+    }
+    std::vector<fs::path> subdirs;
+    for (; it != end; it.increment(ec)) {
+        if (ec) {
+            diagnostics_.push_back({display(dir), fmt::format("cannot list directory: {}", ec.message())});
+            break;
+        }
+        const fs::path& p = it->path();
+        if (p.filename() == ".git") continue;  // repository internals are not the work tree
+        std::error_code sec;
+        const fs::file_status link = it->symlink_status(sec);
+        if (fs::is_symlink(link)) {
+            const fs::file_status target = fs::status(p, sec);
+            if (!fs::exists(target)) diagnostics_.push_back({display(p), "broken symlink"});
+            else if (fs::is_regular_file(target)) add_file(p);
+            // a symlinked directory is not followed: that is how loops are avoided
+            continue;
+        }
+        if (fs::is_directory(link)) subdirs.push_back(p);
+        else if (fs::is_regular_file(link)) add_file(p);
+    }
+    for (const fs::path& d : subdirs) walk(d);
+}
+
+std::unique_ptr<Reader> FileSource::make_reader() const { return std::make_unique<FileReader>(files_, max_file_size_); }
+
+}  // namespace keyfence::source

@@ -1,0 +1,163 @@
+// End-to-end: the built keyfence binary on temporary files, checking exit codes, reports and notes.
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "support/fake_keys.hpp"
+#include "support/run.hpp"
+
+using namespace keyfence::test;
+namespace fs = std::filesystem;
+
+TEST_CASE("exit 0 on clean input, 1 on findings, with the finding's place in the report") {
+    TempDir dir;
+    dir.write("clean.py", "print('hello')\n");
+    auto r = run_keyfence({"scan", dir.path().string()});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("0 findings") != std::string::npos);
+
+    const std::string key = openai_project();
+    dir.write("app/settings.py", "import os\n\nOPENAI_API_KEY = \"" + key + "\"\n");
+    r = run_keyfence({"scan", dir.path().string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("app/settings.py:3:19") != std::string::npos);
+    CHECK(r.out.find("openai-project-key") != std::string::npos);
+    CHECK(r.out.find(key) == std::string::npos);  // masked by default
+    CHECK(r.out.find(key.substr(0, 12)) != std::string::npos);
+    CHECK(run_keyfence({"scan", "--show-secrets", dir.path().string()}).out.find(key) != std::string::npos);
+}
+
+TEST_CASE("standard input is scanned with -") {
+    auto r = run_keyfence({"scan", "-"}, "token: " + anthropic_api03() + "\n");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("<stdin>:1:8") != std::string::npos);
+    CHECK(r.out.find("anthropic-api-key") != std::string::npos);
+    CHECK(run_keyfence({"scan", "-"}, "nothing here\n").exit_code == 0);
+}
+
+TEST_CASE("json report to a file: every field, mode 0600, --redact leaves no secret anywhere") {
+    TempDir dir;
+    const std::string key = base62_crc32_token("ghp", 77);
+    dir.write("ci.yml", "env:\n  GH_TOKEN: " + key + "\n");
+    const fs::path report = dir.path() / "out" / "report.json";
+    fs::create_directories(report.parent_path());
+    auto r = run_keyfence({"scan", (dir.path() / "ci.yml").string(), "--format", "json", "--output", report.string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    struct stat st {};
+    REQUIRE(::stat(report.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    const auto j = nlohmann::json::parse(read_text(report));
+    REQUIRE(j.size() == 1);
+    CHECK(j[0]["rule_id"] == "github-personal-access-token");
+    CHECK(j[0]["secret"] == key);
+    CHECK(j[0]["line"] == 2);
+    CHECK(j[0]["column"] == 13);
+    CHECK(j[0]["fingerprint"].get<std::string>().size() == 32);
+
+    r = run_keyfence({"scan", (dir.path() / "ci.yml").string(), "--format", "json", "--redact"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find(key) == std::string::npos);
+    CHECK(r.err.find(key) == std::string::npos);
+    CHECK(nlohmann::json::parse(r.out)[0]["secret"] == "REDACTED");
+}
+
+TEST_CASE("usage and configuration errors exit 2 with one error line") {
+    TempDir dir;
+    dir.write("a.txt", "x");
+    auto r = run_keyfence({"scan", "--format", "yaml", dir.path().string()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("error: unknown --format 'yaml'") != std::string::npos);
+    r = run_keyfence({"scan", (dir.path() / "missing").string()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("no such file") != std::string::npos);
+    CHECK(run_keyfence({"scan"}).exit_code == 2);
+    CHECK(run_keyfence({"frobnicate"}).exit_code == 2);
+    CHECK(run_keyfence({"scan", "--max-file-size", "lots", dir.path().string()}).exit_code == 2);
+
+    const auto bad_toml = dir.write("bad.toml", "[[rules]]\nid = \"x\"\nregex = '''abc\n");
+    r = run_keyfence({"scan", "--config", bad_toml.string(), dir.path().string()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("bad.toml:3:") != std::string::npos);
+
+    const auto bad_re = dir.write("re.toml", "[[rules]]\nid = \"my-broken-rule\"\nregex = '''key_[a-z'''\n");
+    r = run_keyfence({"scan", "--config", bad_re.string(), dir.path().string()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("my-broken-rule") != std::string::npos);
+
+    const auto dup = dir.write("dup.toml", "[[rules]]\nid = \"d\"\nregex = 'd_[0-9]{9}'\n[[rules]]\nid = \"d\"\nregex = 'e_[0-9]{9}'\n");
+    r = run_keyfence({"scan", "--config", dup.string(), dir.path().string()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("duplicate rule id 'd'") != std::string::npos);
+}
+
+TEST_CASE(".keyfence.toml at the repository root is picked up; --config wins over it") {
+    TempDir dir;
+    fs::create_directory(dir.path() / ".git");
+    dir.write(".keyfence.toml", "[extend]\nuseDefault = true\n[[rules]]\nid = \"acme-token\"\nregex = '''acme_[a-z0-9]{24}'''\n");
+    const std::string acme = "acme_" + random_chars("abcdefghijklmnopqrstuvwxyz0123456789", 24, 8);
+    dir.write("src/deep/config.ini", "token=" + acme + "\nopenai=" + openai_legacy() + "\n");
+    auto r = run_keyfence({"scan", (dir.path() / "src").string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("acme-token") != std::string::npos);
+    CHECK(r.out.find("openai-legacy-api-key") != std::string::npos);  // useDefault keeps built-ins
+
+    const auto only = dir.write("only.toml", "[[rules]]\nid = \"other\"\nregex = '''zzz_[0-9]{12}'''\n");
+    r = run_keyfence({"scan", "--config", only.string(), (dir.path() / "src").string()});
+    CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("awkward inputs: empty, NUL bytes, invalid UTF-8, CRLF, a 1 MB line, binary with an offset") {
+    TempDir dir;
+    const std::string key = stripe_live_secret();
+    dir.write("empty.txt", "");
+    dir.write("nul.bin", std::string("\0\0\0 ", 4) + key + std::string(" \0", 2));
+    dir.write("latin1.txt", "caf\xe9 \xff\xfe " + openrouter() + "\n");
+    dir.write("dos.env", "A=1\r\nKEY=" + openai_legacy() + "\r\n");
+    std::string huge(1 << 20, 'x');
+    huge.replace(500000, 1, " ");
+    dir.write("min.js", huge);
+    auto r = run_keyfence({"scan", dir.path().string(), "--format", "json"});
+    CHECK(r.exit_code == 1);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j.size() == 3);
+    CHECK(j[0]["path"].get<std::string>().find("dos.env") != std::string::npos);
+    CHECK(j[0]["line"] == 2);
+    CHECK(j[1]["path"].get<std::string>().find("latin1.txt") != std::string::npos);
+    CHECK(j[2]["binary"] == true);
+    CHECK(j[2]["offset"] == 4);
+    CHECK(r.err.find("5 inputs") != std::string::npos);
+}
+
+TEST_CASE("problems with single files are notes; the scan goes on and still reports findings") {
+    TempDir dir;
+    dir.write("big.txt", std::string(4096, 'a'));
+    dir.write("keys.txt", "k=" + openai_legacy() + "\n");
+    fs::create_symlink(dir.path() / "nowhere", dir.path() / "dangling");
+    fs::create_directory_symlink(dir.path(), dir.path() / "self");  // a loop, must not hang
+    auto r = run_keyfence({"scan", "--max-file-size", "1K", dir.path().string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("big.txt: skipped") != std::string::npos);
+    CHECK(r.err.find("dangling: broken symlink") != std::string::npos);
+    CHECK(r.out.find("keys.txt:1:3") != std::string::npos);
+    if (::geteuid() != 0) {  // root reads anything, so permission errors can only be tested unprivileged
+        const auto locked = dir.write("locked.txt", "x");
+        fs::permissions(locked, fs::perms::none);
+        r = run_keyfence({"scan", dir.path().string()});
+        CHECK(r.err.find("locked.txt: cannot open") != std::string::npos);
+    }
+}
+
+TEST_CASE("the report is identical for any thread count") {
+    TempDir dir;
+    for (int i = 0; i < 40; ++i)
+        dir.write("f" + std::to_string(i) + "/x.txt", "a=" + openai_legacy(static_cast<std::uint64_t>(i)) + "\nb=" +
+                                                          base62_crc32_token("ghs", static_cast<std::uint64_t>(i)) + "\n");
+    const auto one = run_keyfence({"scan", "-j", "1", "--format", "json", dir.path().string()});
+    const auto four = run_keyfence({"scan", "-j", "4", "--format", "json", dir.path().string()});
+    CHECK(one.exit_code == 1);
+    CHECK(nlohmann::json::parse(one.out).size() == 80);
+    CHECK(one.out == four.out);
+}

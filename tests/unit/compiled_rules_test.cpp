@@ -1,0 +1,64 @@
+#include <doctest/doctest.h>
+
+#include "core/error.hpp"
+#include "match/matcher.hpp"
+#include "support/engine_helpers.hpp"
+
+using namespace keyfence;
+using match::PatternMode;
+
+TEST_CASE("every rule rides one database; Hyperscan-hostile regexes fall back instead of being dropped") {
+    const auto engine = test::engine_of(R"(
+[[rules]]
+id = "plain"
+regex = '''tok_[a-z0-9]{16}'''
+[[rules]]
+id = "embedded-anchor"
+regex = '''(?m)big_[a-z]{10}$\s+end_'''
+keywords = ["big_"]
+[[rules]]
+id = "unicode-class"
+regex = '''uni_\p{Greek}{4}'''
+keywords = ["uni_"]
+[[rules]]
+id = "named-group"
+regex = '''(?P<secret>ng_[0-9]{8})'''
+[[rules]]
+id = "ungreedy-no-keywords"
+regex = '''(?U)ung_[0-9]{6,}'''
+)");
+    const auto& cr = engine.compiled();
+    CHECK(cr.rule_info(0).mode == PatternMode::kExact);
+    CHECK(cr.rule_info(1).mode == PatternMode::kKeywords);  // Hyperscan: embedded end anchors
+    CHECK_FALSE(cr.rule_info(1).note.empty());
+    CHECK(cr.rule_info(2).mode == PatternMode::kKeywords);  // Unicode classes: RE2 in UTF-8 decides
+    CHECK(cr.rule_info(3).mode == PatternMode::kExact);     // (?P<name>...) rewritten for Hyperscan
+    CHECK(cr.rule_info(4).mode == PatternMode::kEveryInput);
+
+    // Each still finds its secrets.
+    const std::string text = "a tok_abcdef0123456789 b big_abcdefghij\n  end_ c uni_αβγδ d ng_12345678 e ung_1234567\n";
+    const auto found = test::scan_text(engine, text);
+    std::vector<std::string> ids;
+    for (const auto& f : found) ids.push_back(f.rule_id);
+    CHECK(ids == std::vector<std::string>{"plain", "embedded-anchor", "unicode-class", "named-group", "ungreedy-no-keywords"});
+    REQUIRE(found.size() == 5);
+    CHECK(found[4].secret == "ung_123456");  // RE2's ungreedy semantics, not Hyperscan's
+}
+
+TEST_CASE("a regex that can match the empty string is rejected with the rule's name") {
+    CHECK_THROWS_WITH_AS(test::engine_of("[[rules]]\nid = \"empty\"\nregex = 'a*'\n"), doctest::Contains("'empty'"), Error);
+}
+
+TEST_CASE("an invalid regex names the rule and RE2's message") {
+    CHECK_THROWS_WITH_AS(test::engine_of("[[rules]]\nid = \"broken\"\nregex = 'abc(def'\n"), doctest::Contains("rule 'broken'"), Error);
+}
+
+TEST_CASE("the matcher merges nearby hits of one rule into few clusters") {
+    const auto engine = test::engine_of("[[rules]]\nid = \"t\"\nregex = '''tok_[a-z]{4,}'''\n");
+    match::Matcher m(engine.compiled());
+    std::string text;
+    for (int i = 0; i < 100000; ++i) text += "tok_abcdefgh ";
+    m.scan(text);
+    CHECK(m.raw_matches().size() < 10);  // 1.3 MB of hits, each cluster at most 1 MB
+    CHECK(test::scan_text(engine, text).size() == 100000);  // and confirmation still finds every one
+}

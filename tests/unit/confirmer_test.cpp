@@ -1,0 +1,191 @@
+#include <doctest/doctest.h>
+
+#include "support/engine_helpers.hpp"
+#include "support/fake_keys.hpp"
+
+using namespace keyfence;
+
+namespace {
+const char* kAssignRule = R"(
+[[rules]]
+id = "assign"
+regex = '''(?i)(?:api|secret)_key\s*=\s*["']?([A-Za-z0-9]{20,40})'''
+keywords = ["_key"]
+entropy = 3.0
+)";
+}
+
+TEST_CASE("the secret group, not the whole match, is the secret; line and column are of its first byte") {
+    const auto engine = test::engine_of(kAssignRule);
+    const std::string secret = test::random_chars(test::kBase62, 32, 1);
+    const auto found = test::scan_text(engine, "# config\n  API_KEY = \"" + secret + "\"\n");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].secret == secret);
+    CHECK(found[0].match.rfind("API_KEY", 0) == 0);
+    CHECK(found[0].line == 2);
+    CHECK(found[0].column == 14);
+    CHECK(found[0].end_column == 14 + 31);
+    CHECK(found[0].offset == 9 + 13);
+    CHECK(found[0].line_text == "  API_KEY = \"" + secret + "\"");
+}
+
+TEST_CASE("secretGroup picks a group; without it the first group that matched is the secret") {
+    const auto engine = test::engine_of(R"(
+[[rules]]
+id = "second"
+regex = '''(user|svc)-([0-9a-f]{24})'''
+secretGroup = 2
+[[rules]]
+id = "whole"
+regex = '''whole_[0-9a-f]{24}'''
+)");
+    const std::string hex = test::random_chars("0123456789abcdef", 24, 3);
+    auto found = test::scan_text(engine, "svc-" + hex + " whole_" + hex);
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].secret == hex);
+    CHECK(found[1].secret == "whole_" + hex);
+}
+
+TEST_CASE("entropy floor drops low-entropy values") {
+    const auto engine = test::engine_of(kAssignRule);
+    confirm::SuppressionCounts counts;
+    CHECK(test::scan_text(engine, "api_key = 'aaaaaaaaaabbbbbbbbbb'", "f", &counts).empty());
+    CHECK(counts.entropy == 1);
+}
+
+TEST_CASE("keywords gate a rule: without one in the input the rule does not run") {
+    const auto engine = test::engine_of(R"(
+[[rules]]
+id = "ctx"
+regex = '''\bsk-[a-f0-9]{32}\b'''
+keywords = ["deepseek"]
+)");
+    const std::string key = "sk-" + test::random_chars("0123456789abcdef", 32, 4);
+    CHECK(test::scan_text(engine, "KEY=" + key).empty());
+    CHECK(test::scan_text(engine, "DEEPSEEK_KEY=" + key).size() == 1);
+}
+
+TEST_CASE("inline allow markers silence the line, in every spelling") {
+    const auto& engine = test::builtin_engine();
+    const std::string key = test::openai_project();
+    CHECK(test::scan_text(engine, "k = '" + key + "'\n").size() == 1);
+    for (const char* marker : {"# keyfence:allow", "// gitleaks:allow", "# pragma: allowlist secret"}) {
+        confirm::SuppressionCounts counts;
+        CHECK(test::scan_text(engine, "k = '" + key + "'  " + marker + "\n", "f", &counts).empty());
+        CHECK(counts.inline_allow == 1);
+    }
+    // The marker on another line does not silence this one.
+    CHECK(test::scan_text(engine, "# keyfence:allow\nk = '" + key + "'\n").size() == 1);
+}
+
+TEST_CASE("rule allowlists: OR and AND conditions, stopwords, regex targets") {
+    const auto engine = test::engine_of(R"(
+[[rules]]
+id = "tok"
+regex = '''tok_([A-Za-z0-9]{20})'''
+[[rules.allowlists]]
+stopwords = ["sample"]
+[[rules.allowlists]]
+condition = "AND"
+paths = ['''^tests/''']
+regexes = ['''^fixture''']
+regexTarget = "line"
+)");
+    const std::string s = test::random_chars(test::kBase62, 20, 5);
+    CHECK(test::scan_text(engine, "tok_" + s).size() == 1);
+    CHECK(test::scan_text(engine, "tok_SAMPLE" + s.substr(6)).empty());  // stopword, any case
+    CHECK(test::scan_text(engine, "fixture tok_" + s, "tests/a.txt").empty());  // both AND criteria hold
+    CHECK(test::scan_text(engine, "fixture tok_" + s, "src/a.txt").size() == 1);  // only one holds
+    CHECK(test::scan_text(engine, "real tok_" + s, "tests/a.txt").size() == 1);
+}
+
+TEST_CASE("global allowlists apply to their target rules only") {
+    const auto engine = test::engine_of(R"(
+[[rules]]
+id = "a"
+regex = '''aaa_[0-9]{10}'''
+[[rules]]
+id = "b"
+regex = '''bbb_[0-9]{10}'''
+[[allowlists]]
+targetRules = ["a"]
+paths = ['''\.lock$''']
+)");
+    const auto found = test::scan_text(engine, "aaa_1234567890 bbb_1234567890", "deps.lock");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule_id == "b");
+}
+
+TEST_CASE("tokens failing their checksum are not secrets") {
+    const auto& engine = test::builtin_engine();
+    confirm::SuppressionCounts counts;
+    CHECK(test::scan_text(engine, "t = " + test::base62_crc32_token("ghp", 11) + "\n").size() == 1);
+    CHECK(test::scan_text(engine, "t = " + test::base62_crc32_token("ghp", 11, false) + "\n", "f", &counts).empty());
+    CHECK(counts.checksum == 1);
+    CHECK(test::scan_text(engine, "//registry.npmjs.org/:_authToken=" + test::base62_crc32_token("npm", 12) + "\n").size() == 1);
+}
+
+TEST_CASE("two keys on one line, keys inside URLs, CRLF and non-ASCII neighbours are all found") {
+    const auto& engine = test::builtin_engine();
+    const std::string a = test::openai_legacy(21), b = test::anthropic_api03(22);
+    auto found = test::scan_text(engine, "keys: " + a + " " + b + "\r\n");
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].secret == a);
+    CHECK(found[1].secret == b);
+    CHECK(found[1].line_text.back() != '\r');
+    found = test::scan_text(engine, "https://api.example.com/v1?key=" + test::openrouter(23) + "&x=1\n");
+    CHECK(found.size() == 1);
+    found = test::scan_text(engine, "clé→" + a + "←fin\n");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].secret == a);
+}
+
+TEST_CASE("binary content is scanned and flagged; NUL bytes and invalid UTF-8 do not disturb matching") {
+    const auto& engine = test::builtin_engine();
+    const std::string key = test::stripe_live_secret(31);
+    std::string blob("\x00\x01\xff\xfe", 4);
+    blob += " " + key + " ";
+    blob += std::string("\x00\xc3\x28\x80", 4);
+    const auto found = test::scan_text(engine, blob);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].binary);
+    CHECK(found[0].offset == 5);
+}
+
+TEST_CASE("fingerprints depend on rule and secret only") {
+    const auto& engine = test::builtin_engine();
+    const std::string key = test::openai_project(41);
+    const auto a = test::scan_text(engine, "x = '" + key + "'\n", "a.py");
+    const auto b = test::scan_text(engine, "\n\n\n  other = 1\ny = \"" + key + "\"\n", "b/c.py");
+    REQUIRE(a.size() == 1);
+    REQUIRE(b.size() == 1);
+    CHECK(a[0].fingerprint == b[0].fingerprint);
+    CHECK(a[0].fingerprint != test::scan_text(engine, "x = '" + test::openai_project(42) + "'\n")[0].fingerprint);
+}
+
+TEST_CASE("PEM private keys spanning many lines, also JSON-escaped") {
+    const auto& engine = test::builtin_engine();
+    std::string body;
+    for (int i = 0; i < 25; ++i) body += test::random_chars(test::kBase62, 64, 100 + static_cast<std::uint64_t>(i)) + "\n";
+    const std::string begin = std::string("-----BEGIN RSA ") + "PRIVATE KEY-----\n";
+    const std::string end = std::string("-----END RSA ") + "PRIVATE KEY-----\n";
+    auto found = test::scan_text(engine, "junk\n" + begin + body + end);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].line == 2);
+    std::string escaped = begin + body + end;
+    for (std::size_t p; (p = escaped.find('\n')) != std::string::npos;) escaped.replace(p, 1, "\\n");
+    found = test::scan_text(engine, "{\"private_key\": \"" + escaped + "\"}");
+    CHECK(found.size() == 1);
+}
+
+TEST_CASE("a 1 MB single line and an empty input scan cleanly") {
+    const auto& engine = test::builtin_engine();
+    CHECK(test::scan_text(engine, "").empty());
+    std::string line(1 << 20, 'a');
+    const std::string key = test::openai_project(51);
+    line.replace(600000, key.size() + 2, " " + key + " ");
+    const auto found = test::scan_text(engine, line);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].column == 600002);
+    CHECK(found[0].line_text.size() < 1000);  // cut around the secret
+}

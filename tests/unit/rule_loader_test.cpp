@@ -1,0 +1,139 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "core/error.hpp"
+#include "rules/rule_set.hpp"
+#include "support/run.hpp"
+
+using namespace keyfence;
+using rules::parse_rule_text;
+
+namespace {
+std::string error_of(const std::string& text) {
+    try {
+        parse_rule_text(text, "cfg.toml", ".");
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+bool has_rule(const rules::RuleSet& rs, const std::string& id) {
+    return std::any_of(rs.rules.begin(), rs.rules.end(), [&](const rules::Rule& r) { return r.id == id; });
+}
+}  // namespace
+
+TEST_CASE("a gitleaks-style config loads unchanged, with every schema key") {
+    const auto rs = parse_rule_text(R"(
+title = "team rules"
+
+[[rules]]
+id = "internal-token"
+description = "Internal token"
+regex = '''(?i)internal[_-]?token\s*=\s*["']?([a-z0-9]{32})'''
+secretGroup = 1
+entropy = 3.5
+keywords = ["Internal"]
+path = '''\.env$'''
+tags = ["internal", "token"]
+[[rules.allowlists]]
+description = "fixtures"
+condition = "AND"
+paths = ['''fixtures/''']
+regexes = ['''^0+$''']
+regexTarget = "match"
+stopwords = ["Dummy"]
+commits = ["abc123"]
+
+[allowlist]
+description = "global"
+paths = ['''vendor/''']
+
+[[allowlists]]
+targetRules = ["internal-token"]
+regexTarget = "line"
+regexes = ['''nosecret''']
+)",
+                                    "cfg.toml", ".");
+    REQUIRE(rs.rules.size() == 1);
+    const auto& r = rs.rules[0];
+    CHECK(rs.title == "team rules");
+    CHECK(r.id == "internal-token");
+    CHECK(r.secret_group == 1);
+    CHECK(r.entropy == doctest::Approx(3.5));
+    CHECK(r.keywords == std::vector<std::string>{"internal"});  // lowercased
+    CHECK(r.path == "\\.env$");
+    REQUIRE(r.allowlists.size() == 1);
+    CHECK(r.allowlists[0].condition == rules::Condition::kAnd);
+    CHECK(r.allowlists[0].regex_target == rules::RegexTarget::kMatch);
+    CHECK(r.allowlists[0].stopwords == std::vector<std::string>{"dummy"});
+    CHECK(r.allowlists[0].commits == std::vector<std::string>{"abc123"});
+    REQUIRE(rs.allowlists.size() == 2);
+    CHECK(rs.allowlists[1].target_rules == std::vector<std::string>{"internal-token"});
+    CHECK(rs.allowlists[1].regex_target == rules::RegexTarget::kLine);
+}
+
+TEST_CASE("invalid TOML names the file, line and column") {
+    const std::string msg = error_of("title = \"x\"\n[[rules]]\nid = \"a\nregex = 'b'\n");
+    CHECK(msg.find("cfg.toml:3:") != std::string::npos);
+    CHECK(msg.find("invalid TOML") != std::string::npos);
+}
+
+TEST_CASE("unknown keys are errors naming file and line; unused gitleaks keys are warnings") {
+    const std::string msg = error_of("[[rules]]\nid = \"a\"\nregex = 'x+'\nregexx = 'typo'\n");
+    CHECK(msg.find("cfg.toml:4") != std::string::npos);
+    CHECK(msg.find("regexx") != std::string::npos);
+    const auto rs = parse_rule_text("minVersion = \"v8.0.0\"\n[[rules]]\nid = \"a\"\nregex = 'x+'\nskipReport = true\n", "cfg.toml", ".");
+    CHECK(rs.warnings.size() == 2);
+    CHECK(rs.rules.size() == 1);
+}
+
+TEST_CASE("a rule needs an id and a regex (or a path), ids are unique") {
+    CHECK(error_of("[[rules]]\nregex = 'x+'\n").find("has no 'id'") != std::string::npos);
+    CHECK(error_of("[[rules]]\nid = \"a\"\n").find("has no 'regex'") != std::string::npos);
+    CHECK(error_of("[[rules]]\nid = \"a\"\nregex = 'x+'\n[[rules]]\nid = \"a\"\nregex = 'y+'\n").find("duplicate rule id 'a'") !=
+          std::string::npos);
+    CHECK(error_of("[[rules]]\nid = \"a\"\nregex = 'x+'\nsecretGroup = \"one\"\n").find("must be a number") != std::string::npos);
+    CHECK(error_of("[[rules]]\nid = \"a\"\nregex = 'x+'\n[[rules.allowlists]]\ncondition = \"XOR\"\n").find("condition") !=
+          std::string::npos);
+}
+
+TEST_CASE("[extend] useDefault layers a file on the built-in rules; disabledRules removes some") {
+    const auto builtin = rules::load_builtin_rules();
+    REQUIRE(has_rule(builtin, "openai-project-key"));
+    REQUIRE(has_rule(builtin, "github-personal-access-token"));
+    const auto rs = parse_rule_text(R"(
+[extend]
+useDefault = true
+disabledRules = ["github-personal-access-token"]
+[[rules]]
+id = "my-rule"
+regex = '''mytok_[a-z]{20}'''
+)",
+                                    "cfg.toml", ".");
+    CHECK(has_rule(rs, "openai-project-key"));
+    CHECK(has_rule(rs, "my-rule"));
+    CHECK_FALSE(has_rule(rs, "github-personal-access-token"));
+    CHECK(rs.rules.size() == builtin.rules.size());
+}
+
+TEST_CASE("[extend] path loads a base file relative to the extending one; same ids are replaced") {
+    test::TempDir dir;
+    dir.write("base.toml", "[[rules]]\nid = \"a\"\nregex = 'aaa[0-9]+'\n[[rules]]\nid = \"b\"\nregex = 'bbb[0-9]+'\n");
+    const auto top = dir.write("top.toml", "[extend]\npath = \"base.toml\"\n[[rules]]\nid = \"b\"\nregex = 'BBB[0-9]+'\n");
+    const auto rs = rules::load_rule_file(top);
+    REQUIRE(rs.rules.size() == 2);
+    CHECK(rs.rules[1].regex == "BBB[0-9]+");
+    const auto loop = dir.write("loop.toml", "[extend]\npath = \"loop.toml\"\n");
+    CHECK_THROWS_AS(rules::load_rule_file(loop), Error);
+}
+
+TEST_CASE("the rule digest changes with anything the database depends on") {
+    const auto a = parse_rule_text("[[rules]]\nid = \"a\"\nregex = 'x+y'\n", "c", ".");
+    const auto b = parse_rule_text("[[rules]]\nid = \"a\"\nregex = 'x+z'\n", "c", ".");
+    const auto a2 = parse_rule_text("[[rules]]\nid = \"a\"\nregex = 'x+y'\ndescription = \"d\"\n", "c", ".");
+    CHECK(a.digest() != b.digest());
+    CHECK(a.digest() == a2.digest());
+    CHECK(a.digest().size() == 64);
+}
