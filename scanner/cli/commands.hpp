@@ -21,9 +21,21 @@ struct ScanArgs {
     std::string color = "auto";
     std::uint64_t max_file_size = 100ull << 20;
     unsigned threads = 0;
+    // git commands
+    bool whole_files = false;          // staged: whole staged files, not only added lines
+    bool include_unreachable = false;  // history: also blobs no ref reaches
+};
+
+struct HookArgs {
+    std::string repo = ".";
+    bool pre_push = false;
 };
 
 int scan_command(const ScanArgs& args);
+int staged_command(const ScanArgs& args);   // args.paths: [REPO]
+int history_command(const ScanArgs& args);  // args.paths: [REPO] [REVISION-RANGE...]
+int hook_install_command(const HookArgs& args);
+int hook_uninstall_command(const HookArgs& args);
 int rules_list_command(const CommonOptions& common);
 int rules_check_command(const CommonOptions& common, const std::optional<std::string>& file);
 

@@ -6,6 +6,12 @@
 #include <iostream>
 
 #include "core/error.hpp"
+#include "report/output_file.hpp"
+#include "report/reporter.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
 
 namespace keyfence::cli {
 namespace fs = std::filesystem;
@@ -56,11 +62,47 @@ void print_summary(const scan::ScanResult& r) {
                                    r.stats.inputs == 1 ? "" : "s", mb, r.stats.seconds, rate, r.findings.size(),
                                    r.findings.size() == 1 ? "" : "s");
     const auto& s = r.suppressed;
-    if (s.inline_allow + s.allowlist + s.checksum)
-        line += fmt::format("; suppressed: {} inline-allow, {} allowlist, {} failed checksum", s.inline_allow, s.allowlist, s.checksum);
+    if (s.inline_allow + s.allowlist + s.checksum + s.ignore_file)
+        line += fmt::format("; suppressed: {} inline-allow, {} allowlist, {} .keyfenceignore, {} failed checksum", s.inline_allow,
+                            s.allowlist, s.ignore_file, s.checksum);
     if (r.stats.skipped) line += fmt::format("; {} skipped", r.stats.skipped);
     if (!r.diagnostics.empty()) line += fmt::format("; {} note{}", r.diagnostics.size(), r.diagnostics.size() == 1 ? "" : "s");
     std::cerr << line << "\n";
+}
+
+std::uint64_t apply_ignore_file(const std::optional<fs::path>& root, std::vector<Finding>& findings) {
+    if (!root) return 0;
+    std::ifstream in(*root / ".keyfenceignore");
+    if (!in) return 0;
+    std::vector<std::string> entries;
+    for (std::string line; std::getline(in, line);) {
+        if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        const auto b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
+        if (b != std::string::npos) entries.push_back(line.substr(b, e - b + 1));
+    }
+    const auto before = findings.size();
+    std::erase_if(findings, [&](const Finding& f) {
+        return std::any_of(entries.begin(), entries.end(), [&](const std::string& e) {
+            return e == f.fingerprint || e == f.fingerprint + ":" + f.path;  // "fingerprint:path": only in that file
+        });
+    });
+    return before - findings.size();
+}
+
+int report_and_exit_code(const ScanArgs& args, scan::ScanResult& result, const std::optional<fs::path>& root) {
+    result.suppressed.ignore_file += apply_ignore_file(root, result.findings);
+    report::ReportOptions ropts;
+    ropts.secrets = args.redact ? report::SecretDisplay::kRedacted
+                    : args.show_secrets ? report::SecretDisplay::kFull
+                                        : report::SecretDisplay::kMasked;
+    ropts.color = args.color == "always" || (args.color == "auto" && !args.output && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+    auto reporter = report::make_reporter(args.format, ropts);
+    std::ostringstream report;
+    reporter->write(result.findings, report);
+    if (args.output) report::write_private_file(*args.output, report.str());
+    else std::cout << report.str() << std::flush;
+    print_summary(result);
+    return static_cast<int>(result.findings.empty() ? ExitCode::kClean : ExitCode::kFindings);
 }
 
 namespace {

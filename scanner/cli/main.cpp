@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <tuple>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
@@ -14,18 +15,44 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("keyfence ") + KEYFENCE_VERSION);
 
-    kc::ScanArgs scan;
+    // Options every scanning command shares.
+    auto add_scan_options = [](CLI::App* cmd, kc::ScanArgs& a, std::string& max_size) {
+        cmd->add_option("-c,--config", a.common.config, "Rule file (default: .keyfence.toml at the repository root, else the built-in rules)");
+        cmd->add_option("-f,--format", a.format, "Report format: text or json")->capture_default_str();
+        cmd->add_option("-o,--output", a.output, "Write the report to FILE (mode 0600) instead of stdout");
+        cmd->add_flag("--redact", a.redact, "Replace every secret with REDACTED in the report");
+        cmd->add_flag("--show-secrets", a.show_secrets, "Print secrets whole in the text report (masked by default)");
+        cmd->add_option("--color", a.color, "Color the text report: auto, always or never")->capture_default_str()->check(CLI::IsMember({"auto", "always", "never"}));
+        cmd->add_option("--max-file-size", max_size, "Skip (with a note) files larger than this, e.g. 100MB, 512K")->capture_default_str();
+        cmd->add_option("-j,--threads", a.threads, "Worker threads (default: all cores)");
+    };
     std::string max_size = "100MB";
+
+    kc::ScanArgs scan;
     CLI::App* scan_cmd = app.add_subcommand("scan", "Scan files, directories (recursively, never inside .git/) or - for stdin");
     scan_cmd->add_option("paths", scan.paths, "Files or directories to scan; - reads standard input")->required();
-    scan_cmd->add_option("-c,--config", scan.common.config, "Rule file (default: .keyfence.toml at the repository root, else the built-in rules)");
-    scan_cmd->add_option("-f,--format", scan.format, "Report format: text or json")->capture_default_str();
-    scan_cmd->add_option("-o,--output", scan.output, "Write the report to FILE (mode 0600) instead of stdout");
-    scan_cmd->add_flag("--redact", scan.redact, "Replace every secret with REDACTED in the report");
-    scan_cmd->add_flag("--show-secrets", scan.show_secrets, "Print secrets whole in the text report (masked by default)");
-    scan_cmd->add_option("--color", scan.color, "Color the text report: auto, always or never")->capture_default_str()->check(CLI::IsMember({"auto", "always", "never"}));
-    scan_cmd->add_option("--max-file-size", max_size, "Skip (with a note) files larger than this, e.g. 100MB, 512K")->capture_default_str();
-    scan_cmd->add_option("-j,--threads", scan.threads, "Worker threads (default: all cores)");
+    add_scan_options(scan_cmd, scan, max_size);
+
+    kc::ScanArgs staged;
+    CLI::App* staged_cmd = app.add_subcommand("staged", "Pre-commit gate: scan what is staged (the index), on added lines");
+    staged_cmd->add_option("repo", staged.paths, "Repository (default: the current directory)")->expected(0, 1);
+    staged_cmd->add_flag("--whole-files", staged.whole_files, "Scan whole staged files, not only the lines the commit adds");
+    add_scan_options(staged_cmd, staged, max_size);
+
+    kc::ScanArgs history;
+    CLI::App* history_cmd = app.add_subcommand("history", "Audit every blob ever committed (or what a revision range adds)");
+    history_cmd->add_option("repo_and_revisions", history.paths, "[REPO] [REVISION-RANGE...], e.g. . origin/main..HEAD");
+    history_cmd->add_flag("--include-unreachable", history.include_unreachable, "Also scan blobs no ref reaches (dangling objects)");
+    add_scan_options(history_cmd, history, max_size);
+
+    kc::HookArgs hook;
+    CLI::App* hook_cmd = app.add_subcommand("hook", "Install or remove the git hooks");
+    hook_cmd->require_subcommand(1);
+    CLI::App* install_cmd = hook_cmd->add_subcommand("install", "Install the pre-commit hook (an existing hook is kept and chained)");
+    install_cmd->add_option("repo", hook.repo, "Repository (default: the current directory)");
+    install_cmd->add_flag("--pre-push", hook.pre_push, "Also install a pre-push hook that scans the commits being pushed");
+    CLI::App* uninstall_cmd = hook_cmd->add_subcommand("uninstall", "Remove keyfence's hooks and restore what was there");
+    uninstall_cmd->add_option("repo", hook.repo, "Repository (default: the current directory)");
 
     kc::CommonOptions rules_common;
     CLI::App* rules_cmd = app.add_subcommand("rules", "Inspect and test rule files");
@@ -51,10 +78,14 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (*scan_cmd) {
-            scan.max_file_size = kc::parse_size(max_size);
-            return kc::scan_command(scan);
+        for (auto [cmd, fn, args] : {std::tuple{scan_cmd, &kc::scan_command, &scan}, std::tuple{staged_cmd, &kc::staged_command, &staged},
+                                     std::tuple{history_cmd, &kc::history_command, &history}}) {
+            if (!*cmd) continue;
+            args->max_file_size = kc::parse_size(max_size);
+            return fn(*args);
         }
+        if (*install_cmd) return kc::hook_install_command(hook);
+        if (*uninstall_cmd) return kc::hook_uninstall_command(hook);
         if (*list_cmd) return kc::rules_list_command(rules_common);
         if (*check_cmd) return kc::rules_check_command(rules_common, check_file);
     } catch (const keyfence::Error& e) {

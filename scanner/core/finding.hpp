@@ -1,10 +1,26 @@
 #pragma once
 // The records a scan produces: findings (confirmed secrets) and diagnostics (non-fatal problems).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace keyfence {
+
+// A commit, as reports show it.
+struct CommitInfo {
+    std::string id;
+    std::string author_name;
+    std::string author_email;
+    std::string date;  // author date, ISO 8601 with the author's offset
+    std::string summary;
+};
+
+// Another place holding the same secret (history scans).
+struct Place {
+    std::string commit;  // empty for a blob no ref reaches
+    std::string path;
+};
 
 struct Finding {
     std::string rule_id;
@@ -22,6 +38,9 @@ struct Finding {
     std::string fingerprint;  // stable: hash of rule id and secret
     bool binary = false;      // found in binary content (report the byte offset)
     std::vector<std::string> tags;
+    std::size_t job = 0;                // which job (file or blob) of its source it came from
+    std::optional<CommitInfo> commit;   // history scans: the commit that introduced it
+    std::vector<Place> also_in;         // history scans: every other commit/path holding the same secret
 };
 
 struct Diagnostic {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 
 namespace keyfence::match {
@@ -160,6 +161,143 @@ CompiledRules CompiledRules::build(const rules::RuleSet& rules) {
     }
     for (const Candidate& c : cands) cr.patterns_.push_back(c.ref);
     std::sort(cr.every_input_rules_.begin(), cr.every_input_rules_.end());
+    return cr;
+}
+
+}  // namespace keyfence::match
+
+// --- serialization (for the on-disk cache) ---------------------------------------------------------
+namespace keyfence::match {
+namespace {
+
+constexpr char kMagic[8] = {'K', 'F', 'H', 'S', 'D', 'B', '1', '\n'};
+
+class Writer {
+public:
+    void u32(std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+    void bytes(std::string_view s) {
+        u64(s.size());
+        out.append(s);
+    }
+    void u64(std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+    std::string out;
+};
+
+class Parser {
+public:
+    explicit Parser(std::string_view in) : in_(in) {}
+    bool u32(std::uint32_t& v) { return raw(&v, sizeof v); }
+    bool u64(std::uint64_t& v) { return raw(&v, sizeof v); }
+    bool bytes(std::string_view& s) {
+        std::uint64_t n = 0;
+        if (!u64(n) || n > in_.size() - pos_) return false;
+        s = in_.substr(pos_, n);
+        pos_ += n;
+        return true;
+    }
+    bool done() const { return pos_ == in_.size(); }
+
+private:
+    bool raw(void* dst, std::size_t n) {
+        if (in_.size() - pos_ < n) return false;
+        std::memcpy(dst, in_.data() + pos_, n);
+        pos_ += n;
+        return true;
+    }
+    std::string_view in_;
+    std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::string CompiledRules::serialize() const {
+    Writer w;
+    w.out.append(kMagic, sizeof kMagic);
+    w.u32(static_cast<std::uint32_t>(patterns_.size()));
+    for (const PatternRef& p : patterns_) w.u32(static_cast<std::uint32_t>(p.kind) << 24 | p.index);
+    w.u32(static_cast<std::uint32_t>(rule_infos_.size()));
+    for (const RuleMatchInfo& r : rule_infos_) {
+        w.u32(static_cast<std::uint32_t>(r.mode));
+        w.u32(r.lookback);
+        w.u32(static_cast<std::uint32_t>(r.keyword_ids.size()));
+        for (std::uint32_t k : r.keyword_ids) w.u32(k);
+        w.bytes(r.note);
+    }
+    w.u32(static_cast<std::uint32_t>(keywords_.size()));
+    for (const std::string& k : keywords_) w.bytes(k);
+    for (const auto* list : {&every_input_rules_, &path_only_rules_}) {
+        w.u32(static_cast<std::uint32_t>(list->size()));
+        for (std::uint32_t v : *list) w.u32(v);
+    }
+    std::string db;
+    if (db_) {
+        char* raw = nullptr;
+        std::size_t len = 0;
+        check_hs(hs_serialize_database(db_.get(), &raw, &len), "serializing the database");
+        db.assign(raw, len);
+        std::free(raw);
+    }
+    w.bytes(db);
+    return std::move(w.out);
+}
+
+std::optional<CompiledRules> CompiledRules::deserialize(std::string_view bytes, std::size_t rule_count) {
+    if (bytes.size() < sizeof kMagic || bytes.substr(0, sizeof kMagic) != std::string_view(kMagic, sizeof kMagic)) return std::nullopt;
+    Parser p(bytes.substr(sizeof kMagic));
+    CompiledRules cr;
+    std::uint32_t n = 0;
+    if (!p.u32(n) || n > bytes.size()) return std::nullopt;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        std::uint32_t v = 0;
+        if (!p.u32(v) || (v >> 24) > 2) return std::nullopt;
+        cr.patterns_.push_back({static_cast<PatternRef::Kind>(v >> 24), v & 0xFFFFFF});
+    }
+    if (!p.u32(n) || n != rule_count) return std::nullopt;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        RuleMatchInfo r;
+        std::uint32_t mode = 0, nk = 0;
+        std::string_view note;
+        if (!p.u32(mode) || mode > static_cast<std::uint32_t>(PatternMode::kPathOnly) || !p.u32(r.lookback) || !p.u32(nk) || nk > bytes.size())
+            return std::nullopt;
+        r.mode = static_cast<PatternMode>(mode);
+        for (std::uint32_t k = 0; k < nk; ++k) {
+            std::uint32_t id = 0;
+            if (!p.u32(id)) return std::nullopt;
+            r.keyword_ids.push_back(id);
+        }
+        if (!p.bytes(note)) return std::nullopt;
+        r.note = std::string(note);
+        cr.rule_infos_.push_back(std::move(r));
+    }
+    if (!p.u32(n) || n > bytes.size()) return std::nullopt;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        std::string_view k;
+        if (!p.bytes(k)) return std::nullopt;
+        cr.keywords_.emplace_back(k);
+    }
+    for (auto* list : {&cr.every_input_rules_, &cr.path_only_rules_}) {
+        if (!p.u32(n) || n > rule_count) return std::nullopt;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            std::uint32_t v = 0;
+            if (!p.u32(v) || v >= rule_count) return std::nullopt;
+            list->push_back(v);
+        }
+    }
+    std::string_view db;
+    if (!p.bytes(db) || !p.done()) return std::nullopt;
+    // Every index must point inside its table, so a damaged file can never index out of bounds.
+    for (const PatternRef& ref : cr.patterns_)
+        if (ref.index >= (ref.kind == PatternRef::Kind::kKeyword ? cr.keywords_.size() : rule_count)) return std::nullopt;
+    for (const RuleMatchInfo& r : cr.rule_infos_)
+        for (std::uint32_t k : r.keyword_ids)
+            if (k >= cr.keywords_.size()) return std::nullopt;
+    if (!db.empty()) {
+        hs_database_t* raw = nullptr;
+        if (hs_deserialize_database(db.data(), db.size(), &raw) != HS_SUCCESS) return std::nullopt;
+        cr.db_.reset(raw);  // Hyperscan checks the bytes' integrity and platform itself
+    } else if (!cr.patterns_.empty()) {
+        return std::nullopt;
+    }
     return cr;
 }
 

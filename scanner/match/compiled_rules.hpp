@@ -8,6 +8,7 @@
 //   kKeyword     - a keyword literal (caseless, reported once): tells which keywords an input contains
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ class CompiledRules {
 public:
     // Throws keyfence::Error naming the rule when a regex is invalid for every mode.
     static CompiledRules build(const rules::RuleSet& rules);
+
+    // The compiled form as bytes (Hyperscan's serialized database plus the pattern tables), and back.
+    // deserialize returns nullopt on anything malformed; the caller then rebuilds.
+    std::string serialize() const;
+    static std::optional<CompiledRules> deserialize(std::string_view bytes, std::size_t rule_count);
 
     const hs_database_t* database() const { return db_.get(); }
     std::span<const PatternRef> patterns() const { return patterns_; }

@@ -25,6 +25,14 @@ void JsonReporter::write(const std::vector<Finding>& findings, std::ostream& out
         j["fingerprint"] = f.fingerprint;
         j["binary"] = f.binary;
         j["tags"] = f.tags;
+        if (f.commit)
+            j["commit"] = {{"id", f.commit->id}, {"author_name", f.commit->author_name}, {"author_email", f.commit->author_email},
+                           {"date", f.commit->date}, {"summary", f.commit->summary}};
+        if (!f.also_in.empty()) {
+            nlohmann::ordered_json places = nlohmann::ordered_json::array();
+            for (const Place& p : f.also_in) places.push_back({{"commit", p.commit}, {"path", p.path}});
+            j["also_in"] = std::move(places);
+        }
         arr.push_back(std::move(j));
     }
     // Invalid UTF-8 (binary content) is replaced rather than failing the whole report.

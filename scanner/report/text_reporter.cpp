@@ -31,6 +31,10 @@ void TextReporter::write(const std::vector<Finding>& findings, std::ostream& out
         out << fmt::format("{}{}{}  {}{}{}  {}\n", bold, where, reset, red, f.rule_id, reset, f.description);
         out << fmt::format("    secret: {}\n", printable(shown_secret(f.secret, options_.secrets)));
         if (!f.binary) out << fmt::format("    {}{}{}\n", dim, printable(hide_in(f.line_text, f.secret, options_.secrets)), reset);
+        if (f.commit)
+            out << fmt::format("    commit: {} {} <{}> {}  {}\n", f.commit->id.substr(0, 12), f.commit->author_name, f.commit->author_email,
+                               f.commit->date, printable(f.commit->summary));
+        if (!f.also_in.empty()) out << fmt::format("    also in {} other place{}\n", f.also_in.size(), f.also_in.size() == 1 ? "" : "s");
         out << fmt::format("    fingerprint: {}\n\n", f.fingerprint);
     }
 }

@@ -1,7 +1,9 @@
 #pragma once
 // Engine: a rule set compiled for scanning (Hyperscan database + RE2 confirmers). Immutable and shared by
 // every worker thread; each thread scans through its own Worker.
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "confirm/confirmer.hpp"
@@ -15,8 +17,9 @@ namespace keyfence::scan {
 
 class Engine {
 public:
-    // Compiles the rules; throws keyfence::Error naming the rule on a bad regex.
-    explicit Engine(rules::RuleSet rules);
+    // Compiles the rules (or loads them from the database cache in cache_dir); throws keyfence::Error
+    // naming the rule on a bad regex.
+    explicit Engine(rules::RuleSet rules, const std::optional<std::filesystem::path>& cache_dir = std::nullopt);
 
     const rules::RuleSet& rules() const { return *rules_; }
     const match::CompiledRules& compiled() const { return *compiled_; }

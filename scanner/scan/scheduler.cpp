@@ -22,6 +22,7 @@ void add(confirm::SuppressionCounts& a, const confirm::SuppressionCounts& b) {
     a.allowlist += b.allowlist;
     a.checksum += b.checksum;
     a.entropy += b.entropy;
+    a.ignore_file += b.ignore_file;
 }
 
 }  // namespace
@@ -48,7 +49,9 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
                     ++r.stats.skipped;
                     continue;
                 }
+                const std::size_t before = r.findings.size();
                 worker.scan(in, r.findings);
+                for (std::size_t f = before; f < r.findings.size(); ++f) r.findings[f].job = i;
                 ++r.stats.inputs;
                 r.stats.bytes += in.content.size();
             }
@@ -76,6 +79,7 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
         out.stats.skipped += r.stats.skipped;
         add(out.suppressed, r.suppressed);
     }
+    source.finish(out.findings);
     std::sort(out.findings.begin(), out.findings.end(), finding_less);
     std::sort(out.diagnostics.begin(), out.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return a.path != b.path ? a.path < b.path : a.message < b.message;

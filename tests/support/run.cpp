@@ -60,6 +60,9 @@ RunResult run_shell(const std::string& command) {
 }
 
 RunResult run_keyfence(const std::vector<std::string>& args, const std::string& stdin_data, const fs::path& cwd) {
+    // Keep the rule database cache of test runs out of the user's ~/.cache.
+    static TempDir cache;
+    ::setenv("KEYFENCE_CACHE_DIR", cache.path().c_str(), 0);
     TempDir io;
     const fs::path in = io.write("stdin", stdin_data);
     std::string cmd;

@@ -1,0 +1,38 @@
+// keyfence staged [REPO]: the pre-commit gate. Scans what the commit will contain, on added lines only.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "match/database_cache.hpp"
+#include "report/reporter.hpp"
+#include "source/git/staged_source.hpp"
+
+namespace keyfence::cli {
+
+int staged_command(const ScanArgs& args) {
+    report::make_reporter(args.format, {});
+    const std::string repo = args.paths.empty() ? "." : args.paths.front();
+    source::StagedSource staged(repo, args.whole_files, args.max_file_size);
+    const std::optional<std::filesystem::path> root = staged.root();
+    scan::Engine engine(load_rules(args.common, root), match::default_cache_dir());
+
+    scan::ScanOptions sopts;
+    sopts.threads = staged.job_count() <= 8 ? 1 : args.threads;  // small commits start no threads
+    sopts.stop = &install_stop_flag();
+    scan::ScanResult result = scan::run_scan(engine, staged, sopts);
+    const int code = report_and_exit_code(args, result, root);
+    if (code == static_cast<int>(ExitCode::kFindings)) {
+        std::cerr << fmt::format("\nkeyfence: commit blocked: {} secret{} in the staged changes.\n", result.findings.size(),
+                                 result.findings.size() == 1 ? "" : "s");
+        for (const Finding& f : result.findings) std::cerr << fmt::format("  {}:{}  {} ({})\n", f.path, f.line, f.description, f.rule_id);
+        std::cerr << "Ways out:\n"
+                     "  1. remove the key; load it from an environment variable or a git-ignored .env file; git add again\n"
+                     "  2. not a secret? add `keyfence:allow` in a comment on that line\n"
+                     "  3. or add its fingerprint (shown above) to .keyfenceignore at the repository root\n"
+                     "If the key was ever pushed, revoke it: it is compromised.\n";
+    }
+    return code;
+}
+
+}  // namespace keyfence::cli

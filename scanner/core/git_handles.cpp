@@ -1,0 +1,40 @@
+#include "core/git_handles.hpp"
+
+#include <mutex>
+
+namespace keyfence {
+
+std::string git_last_error() {
+    const git_error* e = git_error_last();
+    return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+void check_git(int status, const std::string& what) {
+    if (status < 0) throw Error(what + ": " + git_last_error());
+}
+
+void ensure_libgit2() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        git_libgit2_init();
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        // libgit2's object cache does not help blob reads (measured); keep it for trees/commits only.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<size_t>(0));
+    });
+}
+
+GitRepository open_repository(const std::string& path) {
+    ensure_libgit2();
+    git_repository* raw = nullptr;
+    if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) < 0)
+        throw Error("not a git repository: " + path + " (" + git_last_error() + ")");
+    return GitRepository(raw);
+}
+
+std::string oid_hex(const git_oid& oid) {
+    char buf[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(buf, sizeof buf, &oid);
+    return buf;
+}
+
+}  // namespace keyfence

@@ -1,0 +1,67 @@
+#include "match/database_cache.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/digest.hpp"
+
+namespace keyfence::match {
+namespace fs = std::filesystem;
+
+namespace {
+constexpr const char* kCacheFormat = "keyfence-db-v1";
+
+std::string platform_bytes() {
+    hs_platform_info_t plat{};
+    if (hs_populate_platform(&plat) != HS_SUCCESS) return "unknown";
+    return std::string(reinterpret_cast<const char*>(&plat), sizeof plat);
+}
+}  // namespace
+
+std::optional<fs::path> default_cache_dir() {
+    if (const char* d = std::getenv("KEYFENCE_CACHE_DIR"); d && *d) return fs::path(d);
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "keyfence";
+    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "keyfence";
+    return std::nullopt;
+}
+
+fs::path cache_file_for(const rules::RuleSet& rules, const fs::path& dir) {
+    const std::string key = sha256_hex(std::string(kCacheFormat) + '\0' + rules.digest() + '\0' + hs_version() + '\0' + platform_bytes());
+    return dir / (key.substr(0, 32) + ".hsdb");
+}
+
+CompiledRules load_or_build(const rules::RuleSet& rules, const std::optional<fs::path>& dir) {
+    if (!dir) return CompiledRules::build(rules);
+    const fs::path file = cache_file_for(rules, *dir);
+    {
+        std::ifstream in(file, std::ios::binary);
+        if (in) {
+            std::ostringstream ss;
+            ss << in.rdbuf();
+            if (auto cached = CompiledRules::deserialize(ss.str(), rules.rules.size())) return std::move(*cached);
+        }
+    }
+    CompiledRules built = CompiledRules::build(rules);
+    // Best effort: a cache that cannot be written only costs the next run a compile.
+    std::error_code ec;
+    fs::create_directories(*dir, ec);
+    std::string tmp = (*dir / ".tmp-XXXXXX").string();
+    const int fd = ::mkstemp(tmp.data());
+    if (fd < 0) return built;
+    const std::string bytes = built.serialize();
+    bool ok = true;
+    for (std::size_t done = 0; ok && done < bytes.size();) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n <= 0) ok = false;
+        else done += static_cast<std::size_t>(n);
+    }
+    ok = ::close(fd) == 0 && ok;
+    if (!ok || ::rename(tmp.c_str(), file.c_str()) != 0) ::unlink(tmp.c_str());
+    return built;
+}
+
+}  // namespace keyfence::match

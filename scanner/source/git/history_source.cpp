@@ -1,0 +1,246 @@
+#include "source/git/history_source.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace keyfence::source {
+namespace {
+
+// Reads blobs straight from the object database (the object cache does not help blob reads).
+class OdbReader : public Reader {
+public:
+    OdbReader(const std::string& repo_path, std::vector<std::pair<git_oid, std::string>> blobs, std::uint64_t max)
+        : repo_(open_repository(repo_path)), blobs_(std::move(blobs)), max_(max) {
+        git_odb* raw = nullptr;
+        check_git(git_repository_odb(&raw, repo_.get()), "opening the object database");
+        odb_.reset(raw);
+    }
+
+    LoadStatus load(std::size_t index, std::string& /*buffer*/, Input& in, std::vector<Diagnostic>& diags) override {
+        const auto& [oid, path] = blobs_[index];
+        in.path = path;
+        git_odb_object* raw = nullptr;
+        if (git_odb_read(&raw, odb_.get(), &oid) < 0) {
+            diags.push_back({path, fmt::format("cannot read blob {}: {}", oid_hex(oid), git_last_error())});
+            return LoadStatus::kSkipped;
+        }
+        obj_.reset(raw);
+        const auto size = static_cast<std::uint64_t>(git_odb_object_size(raw));
+        if (size > max_) {
+            diags.push_back({path, fmt::format("skipped blob {}: {} bytes is over --max-file-size ({} bytes)", oid_hex(oid), size, max_)});
+            return LoadStatus::kSkipped;
+        }
+        in.content = std::string_view(static_cast<const char*>(git_odb_object_data(raw)), static_cast<std::size_t>(size));
+        return LoadStatus::kLoaded;
+    }
+
+private:
+    GitRepository repo_;
+    GitOdb odb_;
+    std::vector<std::pair<git_oid, std::string>> blobs_;
+    std::uint64_t max_;
+    GitOdbObject obj_;  // keeps in.content alive until the next load
+};
+
+GitTree tree_of(git_repository* repo, const git_oid& commit_id, GitCommit& commit_out) {
+    git_commit* c = nullptr;
+    check_git(git_commit_lookup(&c, repo, &commit_id), "reading commit " + oid_hex(commit_id));
+    commit_out.reset(c);
+    git_tree* t = nullptr;
+    check_git(git_commit_tree(&t, c), "reading the tree of commit " + oid_hex(commit_id));
+    return GitTree(t);
+}
+
+void push_revision(git_repository* repo, git_revwalk* walk, const std::string& rev) {
+    if (rev.find("..") != std::string::npos) {
+        if (rev.find("...") != std::string::npos) throw Error("symmetric ranges (A...B) are not supported: " + rev);
+        check_git(git_revwalk_push_range(walk, rev.c_str()), "bad revision range '" + rev + "'");
+        return;
+    }
+    const bool hide = !rev.empty() && rev[0] == '^';
+    const std::string spec = (hide ? rev.substr(1) : rev) + "^{commit}";
+    git_object* obj = nullptr;
+    check_git(git_revparse_single(&obj, repo, spec.c_str()), "bad revision '" + rev + "'");
+    GitObject holder(obj);
+    check_git(hide ? git_revwalk_hide(walk, git_object_id(obj)) : git_revwalk_push(walk, git_object_id(obj)), "walking " + rev);
+}
+
+}  // namespace
+
+HistorySource::HistorySource(const std::string& repo_path, HistoryOptions options) : max_file_size_(options.max_file_size) {
+    GitRepository repo = open_repository(repo_path);
+    repo_path_ = git_repository_path(repo.get());
+    const char* workdir = git_repository_workdir(repo.get());
+    root_ = workdir ? workdir : repo_path_;
+    if (git_repository_is_shallow(repo.get()))
+        diagnostics_.push_back({repo_path, "shallow clone: history beyond the shallow boundary is not here to scan"});
+    walk_commits(repo.get(), options);
+    if (options.include_unreachable) add_unreachable(repo.get());
+}
+
+void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& options) {
+    git_revwalk* raw_walk = nullptr;
+    check_git(git_revwalk_new(&raw_walk, repo), "starting the commit walk");
+    GitRevwalk walk(raw_walk);
+    // Parents before children, so the first commit that adds a blob is the one that introduced it.
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+
+    if (options.revisions.empty()) {
+        git_reference_iterator* raw_it = nullptr;
+        check_git(git_reference_iterator_new(&raw_it, repo), "listing references");
+        git_reference* ref = nullptr;
+        while (git_reference_next(&ref, raw_it) == 0) {
+            GitReference holder(ref);
+            git_object* obj = nullptr;
+            if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) < 0) {
+                diagnostics_.push_back({git_reference_name(ref), "does not point to a commit: not walked (" + git_last_error() + ")"});
+                continue;
+            }
+            GitObject peeled(obj);
+            check_git(git_revwalk_push(walk.get(), git_object_id(obj)), std::string("walking ") + git_reference_name(ref));
+        }
+        git_reference_iterator_free(raw_it);
+        if (git_revwalk_push_head(walk.get()) < 0 && !git_repository_head_unborn(repo))
+            diagnostics_.push_back({"HEAD", "cannot resolve HEAD: " + git_last_error()});
+    } else {
+        for (const std::string& rev : options.revisions) push_revision(repo, walk.get(), rev);
+    }
+
+    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    // Only ids are needed here: never load blob content while enumerating.
+    opts.flags |= GIT_DIFF_SKIP_BINARY_CHECK | GIT_DIFF_INCLUDE_TYPECHANGE;
+    bool submodule_noted = false;
+    git_oid id;
+    while (git_revwalk_next(&id, walk.get()) == 0) {
+        if (options.stop && options.stop->load(std::memory_order_relaxed)) break;
+        const auto commit_index = static_cast<std::uint32_t>(commits_.size());
+        commits_.push_back(id);
+        try {
+            GitCommit commit;
+            GitTree tree = tree_of(repo, id, commit);
+            GitTree parent_tree;
+            if (git_commit_parentcount(commit.get()) > 0) {
+                GitCommit parent;
+                parent_tree = tree_of(repo, *git_commit_parent_id(commit.get(), 0), parent);
+            }
+            git_diff* raw_diff = nullptr;
+            check_git(git_diff_tree_to_tree(&raw_diff, repo, parent_tree.get(), tree.get(), &opts), "diffing commit " + oid_hex(id));
+            GitDiff diff(raw_diff);
+            const std::size_t n = git_diff_num_deltas(diff.get());
+            for (std::size_t i = 0; i < n; ++i) {
+                const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+                if (d->status == GIT_DELTA_DELETED) continue;
+                if (d->new_file.mode == GIT_FILEMODE_COMMIT) {
+                    if (!submodule_noted) diagnostics_.push_back({d->new_file.path, "submodule: not recursed (scan its own repository)"});
+                    submodule_noted = true;
+                    continue;
+                }
+                auto [it, fresh] = job_of_blob_.emplace(d->new_file.id, static_cast<std::uint32_t>(jobs_.size()));
+                if (fresh) jobs_.push_back({d->new_file.id, commit_index, d->new_file.path});
+                else sightings_[it->second].push_back({commit_index, d->new_file.path});
+            }
+        } catch (const Error& e) {
+            diagnostics_.push_back({oid_hex(id), e.what()});  // a broken commit or tree: the walk goes on
+        }
+    }
+}
+
+void HistorySource::add_unreachable(git_repository* repo) {
+    git_odb* raw = nullptr;
+    check_git(git_repository_odb(&raw, repo), "opening the object database");
+    GitOdb odb(raw);
+    std::vector<git_oid> all;
+    git_odb_foreach(
+        odb.get(),
+        [](const git_oid* oid, void* payload) {
+            static_cast<std::vector<git_oid>*>(payload)->push_back(*oid);
+            return 0;
+        },
+        &all);
+    std::sort(all.begin(), all.end(), [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
+    all.erase(std::unique(all.begin(), all.end(), [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }), all.end());
+    for (const git_oid& oid : all) {
+        if (job_of_blob_.count(oid)) continue;
+        std::size_t size = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        if (git_odb_read_header(&size, &type, odb.get(), &oid) < 0) {
+            diagnostics_.push_back({oid_hex(oid), "cannot read object header: " + git_last_error()});
+            continue;
+        }
+        if (type != GIT_OBJECT_BLOB) continue;
+        job_of_blob_.emplace(oid, static_cast<std::uint32_t>(jobs_.size()));
+        jobs_.push_back({oid, kNoCommit, "unreachable-blob:" + oid_hex(oid)});
+    }
+}
+
+std::unique_ptr<Reader> HistorySource::make_reader() const {
+    std::vector<std::pair<git_oid, std::string>> blobs;
+    blobs.reserve(jobs_.size());
+    for (const Job& j : jobs_) blobs.emplace_back(j.blob, j.path);
+    return std::make_unique<OdbReader>(repo_path_, std::move(blobs), max_file_size_);
+}
+
+CommitInfo HistorySource::commit_info(git_repository* repo, std::uint32_t index) const {
+    CommitInfo info;
+    info.id = oid_hex(commits_[index]);
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &commits_[index]) < 0) return info;
+    GitCommit c(raw);
+    if (const git_signature* a = git_commit_author(raw)) {
+        info.author_name = a->name ? a->name : "";
+        info.author_email = a->email ? a->email : "";
+        const int off = a->when.offset;  // minutes east of UTC
+        const std::time_t t = static_cast<std::time_t>(a->when.time) + off * 60;
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        info.date = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                                tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', std::abs(off) / 60, std::abs(off) % 60);
+    }
+    if (const char* s = git_commit_summary(raw)) info.summary = s;
+    return info;
+}
+
+void HistorySource::finish(std::vector<Finding>& findings) const {
+    if (findings.empty()) return;
+    GitRepository repo = open_repository(repo_path_);
+    auto commit_of = [&](const Finding& f) { return jobs_[f.job].commit; };
+    // Earliest commit first (unreachable blobs last), then path, so the first of each secret is its origin.
+    std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
+        if (commit_of(a) != commit_of(b)) return commit_of(a) < commit_of(b);
+        if (a.path != b.path) return a.path < b.path;
+        return a.offset < b.offset;
+    });
+    std::map<std::string, std::size_t> first_of;  // fingerprint -> index in kept
+    std::vector<Finding> kept;
+    std::map<std::uint32_t, CommitInfo> infos;
+    auto id_of = [&](std::uint32_t c) { return c == kNoCommit ? std::string() : oid_hex(commits_[c]); };
+    auto places_of_job = [&](std::size_t job, std::vector<Place>& out) {
+        auto it = sightings_.find(static_cast<std::uint32_t>(job));
+        if (it == sightings_.end()) return;
+        for (const Sighting& s : it->second) out.push_back({id_of(s.commit), s.path});
+    };
+    for (Finding& f : findings) {
+        auto [it, fresh] = first_of.emplace(f.fingerprint, kept.size());
+        if (!fresh) {
+            Finding& origin = kept[it->second];
+            const Place here{id_of(commit_of(f)), f.path};
+            if (std::none_of(origin.also_in.begin(), origin.also_in.end(), [&](const Place& p) { return p.commit == here.commit && p.path == here.path; }))
+                origin.also_in.push_back(here);
+            places_of_job(f.job, origin.also_in);
+            continue;
+        }
+        const std::uint32_t c = commit_of(f);
+        if (c != kNoCommit) {
+            auto info = infos.find(c);
+            if (info == infos.end()) info = infos.emplace(c, commit_info(repo.get(), c)).first;
+            f.commit = info->second;
+        }
+        places_of_job(f.job, f.also_in);
+        kept.push_back(std::move(f));
+    }
+    findings = std::move(kept);
+}
+
+}  // namespace keyfence::source

@@ -1,0 +1,72 @@
+#pragma once
+// HistorySource: every blob ever committed on every ref (or in given revision ranges), each unique blob
+// scanned once. Commits are walked parents-first (topological); a blob belongs to the first commit whose
+// diff against its first parent adds it. Findings are attributed to that commit, and one secret seen in
+// many blobs, commits or paths becomes one finding with the list of its other places.
+#include <atomic>
+#include <filesystem>
+#include <cstring>
+#include <unordered_map>
+
+#include "core/git_handles.hpp"
+#include "source/source.hpp"
+
+namespace keyfence::source {
+
+struct HistoryOptions {
+    std::vector<std::string> revisions;  // "A..B", "REV", "^REV"; empty: every ref and HEAD
+    bool include_unreachable = false;    // also blobs no ref reaches (dangling after rebases)
+    std::uint64_t max_file_size = 100ull << 20;
+    const std::atomic<bool>* stop = nullptr;
+};
+
+class HistorySource : public Source {
+public:
+    HistorySource(const std::string& repo_path, HistoryOptions options);
+
+    std::size_t job_count() const override { return jobs_.size(); }
+    std::unique_ptr<Reader> make_reader() const override;
+    const std::vector<Diagnostic>& enumeration_diagnostics() const override { return diagnostics_; }
+    void finish(std::vector<Finding>& findings) const override;
+
+    const std::filesystem::path& root() const { return root_; }
+    std::size_t commit_count() const { return commits_.size(); }
+
+    struct OidHash {
+        std::size_t operator()(const git_oid& o) const noexcept {
+            std::size_t h;
+            std::memcpy(&h, o.id, sizeof h);
+            return h;
+        }
+    };
+    struct OidEq {
+        bool operator()(const git_oid& a, const git_oid& b) const noexcept { return git_oid_equal(&a, &b); }
+    };
+
+private:
+    static constexpr std::uint32_t kNoCommit = UINT32_MAX;
+    struct Job {
+        git_oid blob;
+        std::uint32_t commit;  // index into commits_ (topological), kNoCommit for unreachable blobs
+        std::string path;
+    };
+    struct Sighting {  // a later place where an already-queued blob appears again
+        std::uint32_t commit;
+        std::string path;
+    };
+
+    void walk_commits(git_repository* repo, const HistoryOptions& options);
+    void add_unreachable(git_repository* repo);
+    CommitInfo commit_info(git_repository* repo, std::uint32_t commit) const;
+
+    std::string repo_path_;
+    std::filesystem::path root_;
+    std::uint64_t max_file_size_;
+    std::vector<git_oid> commits_;
+    std::vector<Job> jobs_;
+    std::unordered_map<git_oid, std::uint32_t, OidHash, OidEq> job_of_blob_;
+    std::unordered_map<std::uint32_t, std::vector<Sighting>> sightings_;  // by job
+    std::vector<Diagnostic> diagnostics_;
+};
+
+}  // namespace keyfence::source

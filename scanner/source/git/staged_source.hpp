@@ -1,0 +1,39 @@
+#pragma once
+// StagedSource: what the next commit will contain. The index is diffed against HEAD (the empty tree on an
+// unborn branch) with zero context lines; each changed blob is read from the index (never the work tree),
+// and only findings on added lines are kept.
+#include <filesystem>
+#include <utility>
+
+#include "core/git_handles.hpp"
+#include "source/source.hpp"
+
+namespace keyfence::source {
+
+class StagedSource : public Source {
+public:
+    StagedSource(const std::string& repo_path, bool whole_files, std::uint64_t max_file_size);
+
+    std::size_t job_count() const override { return jobs_.size(); }
+    std::unique_ptr<Reader> make_reader() const override;
+    const std::vector<Diagnostic>& enumeration_diagnostics() const override { return diagnostics_; }
+    void finish(std::vector<Finding>& findings) const override;
+
+    // The work tree root (for .keyfence.toml and .keyfenceignore); the git dir for a bare repository.
+    const std::filesystem::path& root() const { return root_; }
+
+private:
+    struct Job {
+        std::string path;
+        git_oid blob;
+        bool whole = false;                                     // binary or --whole-files: every line counts
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> added;  // inclusive 1-based line ranges
+    };
+    std::string repo_path_;
+    std::filesystem::path root_;
+    std::vector<Job> jobs_;
+    std::vector<Diagnostic> diagnostics_;
+    std::uint64_t max_file_size_;
+};
+
+}  // namespace keyfence::source

@@ -1,0 +1,60 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "match/database_cache.hpp"
+#include "support/engine_helpers.hpp"
+#include "support/fake_keys.hpp"
+#include "support/run.hpp"
+
+using namespace keyfence;
+
+TEST_CASE("database cache: stored once, loaded back, scans the same") {
+    test::TempDir dir;
+    const auto rules = rules::load_builtin_rules();
+    const auto file = match::cache_file_for(rules, dir.path());
+    CHECK_FALSE(std::filesystem::exists(file));
+    const scan::Engine built(rules, dir.path());
+    REQUIRE(std::filesystem::exists(file));
+    const std::string bytes = test::read_text(file);
+    const auto loaded = match::CompiledRules::deserialize(bytes, rules.rules.size());
+    REQUIRE(loaded.has_value());
+    CHECK(loaded->patterns().size() == built.compiled().patterns().size());
+    CHECK(loaded->keywords().size() == built.compiled().keywords().size());
+
+    const scan::Engine cached(rules, dir.path());
+    const std::string text = "x = '" + test::openai_project(3) + "'\nt = " + test::base62_crc32_token("ghp", 4) + "\n";
+    const auto a = test::scan_text(built, text), b = test::scan_text(cached, text);
+    REQUIRE(a.size() == 2);
+    REQUIRE(b.size() == 2);
+    CHECK(a[0].fingerprint == b[0].fingerprint);
+    CHECK(a[1].fingerprint == b[1].fingerprint);
+}
+
+TEST_CASE("database cache: corrupt or truncated entries are rejected and rebuilt silently") {
+    test::TempDir dir;
+    const auto rules = rules::load_builtin_rules();
+    { const scan::Engine warm(rules, dir.path()); }
+    const auto file = match::cache_file_for(rules, dir.path());
+    const std::string good = test::read_text(file);
+    CHECK_FALSE(match::CompiledRules::deserialize(good.substr(0, good.size() / 2), rules.rules.size()).has_value());
+    CHECK_FALSE(match::CompiledRules::deserialize(good, rules.rules.size() + 1).has_value());  // other rules
+    std::string flipped = good;
+    flipped[flipped.size() - 100] ^= 0x5a;  // inside Hyperscan's bytes
+    CHECK_FALSE(match::CompiledRules::deserialize(flipped, rules.rules.size()).has_value());
+
+    std::ofstream(file, std::ios::trunc) << "garbage";
+    const scan::Engine rebuilt(rules, dir.path());
+    CHECK(test::scan_text(rebuilt, "k=" + test::openai_legacy(5) + "\n").size() == 1);
+    CHECK(test::read_text(file) == good);  // and the entry is rewritten
+}
+
+TEST_CASE("a changed rule set gets its own cache entry") {
+    test::TempDir dir;
+    const auto a = rules::parse_rule_text("[[rules]]\nid = \"a\"\nregex = 'aaa_[0-9]{8}'\n", "a", ".");
+    const auto b = rules::parse_rule_text("[[rules]]\nid = \"a\"\nregex = 'bbb_[0-9]{8}'\n", "b", ".");
+    CHECK(match::cache_file_for(a, dir.path()) != match::cache_file_for(b, dir.path()));
+    const scan::Engine ea(a, dir.path()), eb(b, dir.path());
+    CHECK(test::scan_text(eb, "bbb_12345678").size() == 1);
+    CHECK(test::scan_text(eb, "aaa_12345678").empty());
+}
