@@ -24,9 +24,13 @@ struct SuppressionCounts {
 
 class Confirmer {
 public:
-    // Compiles every rule's RE2 and allowlists; throws keyfence::Error naming the rule on a bad regex.
+    // Compiles allowlists and path filters; rule regexes are compiled on first use (prepare_all() forces
+    // that). Throws keyfence::Error naming the rule on a bad regex.
     Confirmer(const rules::RuleSet& rules, const match::CompiledRules& compiled);
     ~Confirmer();
+
+    // Compiles every rule regex now, so a bad one is reported before any scan.
+    void prepare_all() const;
 
     // Appends the findings of `in` (whose raw matches `m` holds) to out.
     void confirm(const Input& in, const match::Matcher& m, std::vector<Finding>& out, SuppressionCounts& counts) const;
@@ -51,7 +55,7 @@ private:
 
     const rules::RuleSet& rules_;
     const match::CompiledRules& compiled_;
-    std::vector<CompiledRule> compiled_rules_;
+    std::vector<std::unique_ptr<CompiledRule>> compiled_rules_;
     std::vector<CompiledAllowlist> global_allowlists_;
 };
 

@@ -34,7 +34,8 @@ fs::path cache_file_for(const rules::RuleSet& rules, const fs::path& dir) {
     return dir / (key.substr(0, 32) + ".hsdb");
 }
 
-CompiledRules load_or_build(const rules::RuleSet& rules, const std::optional<fs::path>& dir) {
+CompiledRules load_or_build(const rules::RuleSet& rules, const std::optional<fs::path>& dir, bool* from_cache) {
+    if (from_cache) *from_cache = false;
     if (!dir) return CompiledRules::build(rules);
     const fs::path file = cache_file_for(rules, *dir);
     {
@@ -42,7 +43,10 @@ CompiledRules load_or_build(const rules::RuleSet& rules, const std::optional<fs:
         if (in) {
             std::ostringstream ss;
             ss << in.rdbuf();
-            if (auto cached = CompiledRules::deserialize(ss.str(), rules.rules.size())) return std::move(*cached);
+            if (auto cached = CompiledRules::deserialize(ss.str(), rules.rules.size())) {
+                if (from_cache) *from_cache = true;
+                return std::move(*cached);
+            }
         }
     }
     CompiledRules built = CompiledRules::build(rules);

@@ -17,6 +17,7 @@ std::optional<std::filesystem::path> default_cache_dir();
 std::filesystem::path cache_file_for(const rules::RuleSet& rules, const std::filesystem::path& dir);
 
 // Loads the rules' database from the cache, or builds it and stores it there (when dir is set).
-CompiledRules load_or_build(const rules::RuleSet& rules, const std::optional<std::filesystem::path>& dir);
+// from_cache, when given, says which happened.
+CompiledRules load_or_build(const rules::RuleSet& rules, const std::optional<std::filesystem::path>& dir, bool* from_cache = nullptr);
 
 }  // namespace keyfence::match
