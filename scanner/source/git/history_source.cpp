@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 namespace keyfence::source {
 namespace {
@@ -108,42 +109,83 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
         for (const std::string& rev : options.revisions) push_revision(repo, walk.get(), rev);
     }
 
-    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-    // Only ids are needed here: never load blob content while enumerating.
-    opts.flags |= GIT_DIFF_SKIP_BINARY_CHECK | GIT_DIFF_INCLUDE_TYPECHANGE;
-    bool submodule_noted = false;
     git_oid id;
-    while (git_revwalk_next(&id, walk.get()) == 0) {
-        if (options.stop && options.stop->load(std::memory_order_relaxed)) break;
-        const auto commit_index = static_cast<std::uint32_t>(commits_.size());
-        commits_.push_back(id);
-        try {
-            GitCommit commit;
-            GitTree tree = tree_of(repo, id, commit);
-            GitTree parent_tree;
-            if (git_commit_parentcount(commit.get()) > 0) {
-                GitCommit parent;
-                parent_tree = tree_of(repo, *git_commit_parent_id(commit.get(), 0), parent);
-            }
-            git_diff* raw_diff = nullptr;
-            check_git(git_diff_tree_to_tree(&raw_diff, repo, parent_tree.get(), tree.get(), &opts), "diffing commit " + oid_hex(id));
-            GitDiff diff(raw_diff);
-            const std::size_t n = git_diff_num_deltas(diff.get());
-            for (std::size_t i = 0; i < n; ++i) {
-                const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
-                if (d->status == GIT_DELTA_DELETED) continue;
-                if (d->new_file.mode == GIT_FILEMODE_COMMIT) {
-                    if (!submodule_noted) diagnostics_.push_back({d->new_file.path, "submodule: not recursed (scan its own repository)"});
-                    submodule_noted = true;
-                    continue;
+    while (git_revwalk_next(&id, walk.get()) == 0) commits_.push_back(id);
+
+    // Diff every commit against its first parent, in parallel: each thread owns a repository handle and
+    // takes every T-th commit (tree diffs inflate trees: on a long history this is most of the walk).
+    struct Added {
+        git_oid blob;
+        std::string path;
+    };
+    struct CommitDelta {
+        std::vector<Added> added;
+        std::string error;
+        std::string submodule;  // a gitlink path, if the commit touches one
+    };
+    std::vector<CommitDelta> deltas(commits_.size());
+    auto diff_commits = [&](std::size_t first, std::size_t step) {
+        GitRepository own = open_repository(repo_path_);
+        git_repository* r = own.get();
+        git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+        // Only ids are needed here: never load blob content while enumerating.
+        opts.flags |= GIT_DIFF_SKIP_BINARY_CHECK | GIT_DIFF_INCLUDE_TYPECHANGE;
+        for (std::size_t c = first; c < commits_.size(); c += step) {
+            if (options.stop && options.stop->load(std::memory_order_relaxed)) break;
+            CommitDelta& out = deltas[c];
+            try {
+                GitCommit commit;
+                GitTree tree = tree_of(r, commits_[c], commit);
+                GitTree parent_tree;
+                if (git_commit_parentcount(commit.get()) > 0) {
+                    GitCommit parent;
+                    parent_tree = tree_of(r, *git_commit_parent_id(commit.get(), 0), parent);
                 }
-                auto [it, fresh] = job_of_blob_.emplace(d->new_file.id, static_cast<std::uint32_t>(jobs_.size()));
-                if (fresh) jobs_.push_back({d->new_file.id, commit_index, d->new_file.path});
-                else sightings_[it->second].push_back({commit_index, d->new_file.path});
+                git_diff* raw_diff = nullptr;
+                check_git(git_diff_tree_to_tree(&raw_diff, r, parent_tree.get(), tree.get(), &opts), "diffing commit " + oid_hex(commits_[c]));
+                GitDiff diff(raw_diff);
+                const std::size_t n = git_diff_num_deltas(diff.get());
+                for (std::size_t i = 0; i < n; ++i) {
+                    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+                    if (d->status == GIT_DELTA_DELETED) continue;
+                    if (d->new_file.mode == GIT_FILEMODE_COMMIT) out.submodule = d->new_file.path;
+                    else out.added.push_back({d->new_file.id, d->new_file.path});
+                }
+            } catch (const Error& e) {
+                out.error = e.what();  // a broken commit or tree: the walk goes on
             }
-        } catch (const Error& e) {
-            diagnostics_.push_back({oid_hex(id), e.what()});  // a broken commit or tree: the walk goes on
         }
+    };
+    const std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), commits_.size() / 64 + 1);
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(threads);
+    for (std::size_t t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            try {
+                diff_commits(t, threads);
+            } catch (...) {
+                errors[t] = std::current_exception();
+            }
+        });
+    for (auto& th : pool) th.join();
+    for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
+
+    // Merge in topological order: the first commit to add a blob introduced it.
+    bool submodule_noted = false;
+    for (std::uint32_t c = 0; c < deltas.size(); ++c) {
+        CommitDelta& d = deltas[c];
+        if (!d.error.empty()) diagnostics_.push_back({oid_hex(commits_[c]), d.error});
+        if (!d.submodule.empty() && !submodule_noted) {
+            diagnostics_.push_back({d.submodule, "submodule: not recursed (scan its own repository)"});
+            submodule_noted = true;
+        }
+        for (Added& a : d.added) {
+            auto [it, fresh] = job_of_blob_.emplace(a.blob, static_cast<std::uint32_t>(jobs_.size()));
+            if (fresh) jobs_.push_back({a.blob, c, std::move(a.path)});
+            else sightings_[it->second].push_back({c, std::move(a.path)});
+        }
+        d = CommitDelta{};  // free as we go
     }
 }
 
