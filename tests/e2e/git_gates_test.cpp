@@ -199,6 +199,12 @@ TEST_CASE("CI range gate: what a pull request adds, even a key deleted again bef
     REQUIRE(j.size() == 1);
     CHECK(j[0]["path"] == "app.py");
     CHECK(j[0]["commit"]["id"] == added);
+    // Exactly what hooks/ci/*.yml run: from the checkout, BASE_SHA..HEAD_SHA.
+    const std::string base_sha = repo.git("rev-parse main").out.substr(0, 40), head_sha = repo.head();
+    const auto ci = run_keyfence({"history", ".", base_sha + ".." + head_sha}, "", repo.path());
+    CHECK(ci.exit_code == 1);
+    CHECK(ci.out.find("app.py:2:8") != std::string::npos);
+    CHECK(ci.out.find(added.substr(0, 12)) != std::string::npos);
     REQUIRE(repo.git("checkout -q main").exit_code == 0);
     CHECK(run_keyfence({"history", repo.path().string(), "main..main"}).exit_code == 0);
     CHECK(run_keyfence({"history", repo.path().string(), "nosuchbranch..main"}).exit_code == 2);

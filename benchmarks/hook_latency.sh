@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# Latency of the pre-commit gate `keyfence staged` on a typical commit, next to `git diff --cached`.
+#
+# Usage: benchmarks/hook_latency.sh [--keyfence PATH] [--runs N] [--no-record]
+#
+#   --keyfence PATH  binary to measure (default: build/keyfence under the repository root)
+#   --runs N         timed runs per warm case (default 30); the cold case always runs 5 times
+#   --no-record      print only; do not append to benchmarks/results/
+#
+# Builds a throw-away git repository in ${TMPDIR:-/tmp} (200 source-like files, 4 commits,
+# all generated deterministically), stages a commit of 5 files with 500 added lines (2 new
+# files, 3 edited ones, no secrets) and times, interleaved, `git diff --cached --name-only`
+# and `keyfence staged`, both run inside that repository. KEYFENCE_CACHE_DIR points at a
+# fresh directory for the whole run; the cold case empties it before each run, so keyfence
+# has to compile its rules again. Prints median and p90 wall ms, the ratio to git diff and
+# the peak RSS of one warm run (GNU time %M). Targets: median <= 20 ms and <= 10x git diff.
+# The table is appended to benchmarks/results/hook-latency-YYYY-MM-DD.md.
+set -euo pipefail
+
+script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd -- "$script_dir/.." && pwd)
+
+keyfence="$root/build/keyfence"
+runs=30
+cold_runs=5
+record=1
+target_ms=20
+target_ratio=10
+
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
+die() { echo "error: $*" >&2; exit 2; }
+
+while (($#)); do
+    case "$1" in
+        --keyfence) keyfence=${2:?--keyfence needs a value}; shift 2 ;;
+        --runs) runs=${2:?--runs needs a value}; shift 2 ;;
+        --no-record) record=0; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown argument: $1" ;;
+    esac
+done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
+
+command -v python3 >/dev/null || die "python3 is required (repository generator)"
+command -v git >/dev/null || die "git is required"
+[[ $keyfence == */* ]] || keyfence=$(command -v -- "$keyfence" || echo "$keyfence")  # a bare name: look in PATH
+[[ -x $keyfence ]] || die "keyfence binary not found at $keyfence (build it first, or pass --keyfence PATH)"
+keyfence=$(cd -- "$(dirname -- "$keyfence")" && pwd)/$(basename -- "$keyfence")
+
+gnu_time=""
+if [[ -x /usr/bin/time ]] && /usr/bin/time -f '%M' -o /dev/null true 2>/dev/null; then
+    gnu_time=/usr/bin/time
+else
+    echo "note: GNU time not found; peak RSS will show as n/a (apt-get install time)." >&2
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/keyfence-hook-bench.XXXXXX")
+trap 'rm -rf -- "$work"' EXIT
+repo="$work/repo"
+export KEYFENCE_CACHE_DIR="$work/cache"  # a fresh rule-database cache for this run only
+mkdir -p "$KEYFENCE_CACHE_DIR"
+
+# Keep the user's and the system's git configuration (hooks, signing, fsmonitor, ...) out of it.
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.invalid
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.invalid
+
+# --- the repository -----------------------------------------------------------------
+# gen.py init: 200 files; gen.py edit N: edit commit N; gen.py stage: the measured change.
+cat >"$work/gen.py" <<'EOF'
+import os, random, sys
+
+WORDS = ("request user config handler buffer index parse render cache client server token "
+         "session record value result option stream queue worker count offset length path "
+         "module event status error limit retry timeout payload header schema field").split()
+EXTS = ("py", "js", "c", "yaml", "md")
+
+def ident(r):
+    return "_".join(r.choice(WORDS) for _ in range(r.randint(1, 3)))
+
+def line(r, ext):
+    a, b, n = ident(r), ident(r), r.randint(0, 9999)
+    if ext == "py":
+        return r.choice([f"    {a} = {b}({n})", f"def {a}({b}, limit={n}):", f"    return {a}.get('{b}')",
+                         f"    # {a} keeps {b} in order", f"    if {a} > {n}:", f"import {a}"])
+    if ext == "js":
+        return r.choice([f"  const {a} = {b}({n});", f"function {a}({b}) {{", f"  return {a}.{b};",
+                         f"  // {a} keeps {b} in order", "}", f"export {{ {a} }};"])
+    if ext == "c":
+        return r.choice([f"    int {a} = {b}({n});", f"static int {a}(struct {b} *p)", "{", "}",
+                         f"    /* {a} keeps {b} in order */", f"    if ({a} > {n}) return -1;"])
+    if ext == "yaml":
+        return r.choice([f"{a}: {n}", f"  {a}: {b}", f"- name: {a}", f"  enabled: {r.choice(['true', 'false'])}"])
+    return r.choice([f"The {a} step reads {b} and writes {n} records.", f"## {a}", f"- `{a}`: {b}", ""])
+
+def path_of(i):
+    return f"src/mod{i % 20:02d}/file{i:03d}.{EXTS[i % len(EXTS)]}"
+
+def write(path, lines):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+def read(path):
+    with open(path) as f:
+        return f.read().split("\n")[:-1]
+
+def insert(r, path, count):  # insert `count` new lines at one random place
+    lines = read(path)
+    at = r.randint(0, len(lines))
+    ext = path.rsplit(".", 1)[1]
+    write(path, lines[:at] + [line(r, ext) for _ in range(count)] + lines[at:])
+
+os.chdir(sys.argv[2])
+phase = sys.argv[1]
+if phase == "init":
+    r = random.Random(1)
+    for i in range(200):
+        write(path_of(i), [line(r, EXTS[i % len(EXTS)]) for _ in range(r.randint(40, 400))])
+elif phase == "edit":
+    r = random.Random(100 + int(sys.argv[3]))
+    for i in r.sample(range(200), 20):
+        lines = read(path_of(i))
+        for _ in range(r.randint(1, 6)):
+            k = r.randrange(len(lines))
+            lines[k] = line(r, EXTS[i % len(EXTS)])
+        write(path_of(i), lines)
+        insert(r, path_of(i), r.randint(1, 15))
+else:  # stage: 2 new files (150 + 100 lines) and 3 edits (+100, +80, +70): 500 added lines
+    r = random.Random(999)
+    write("src/mod03/feature_new.py", [line(r, "py") for _ in range(150)])
+    write("src/mod07/feature_new.js", [line(r, "js") for _ in range(100)])
+    insert(r, path_of(12), 100)
+    insert(r, path_of(45), 80)
+    insert(r, path_of(78), 70)
+EOF
+
+# Old mtimes: files touched in the same second as the index are "racily clean" and git
+# would re-hash them on every run, which is not what a real working tree looks like.
+age_files() { find "$repo" -path "$repo/.git" -prune -o -type f -exec touch -d '2020-01-01 00:00:00' {} +; }
+
+echo "building the test repository in $repo ..." >&2
+git init -q -b main "$repo"
+python3 "$work/gen.py" init "$repo"
+age_files
+git -C "$repo" add -A
+GIT_AUTHOR_DATE='2024-01-01T00:00:00Z' GIT_COMMITTER_DATE='2024-01-01T00:00:00Z' \
+    git -C "$repo" commit -q -m "initial import"
+for n in 1 2 3; do
+    python3 "$work/gen.py" edit "$repo" "$n"
+    age_files
+    git -C "$repo" add -A
+    GIT_AUTHOR_DATE="2024-01-0$((n + 1))T00:00:00Z" GIT_COMMITTER_DATE="2024-01-0$((n + 1))T00:00:00Z" \
+        git -C "$repo" commit -q -m "edit round $n"
+done
+python3 "$work/gen.py" stage "$repo"
+age_files
+git -C "$repo" add -A
+git -C "$repo" update-index --refresh >/dev/null  # a clean stat cache, as in a real repository
+
+read -r staged_files staged_added staged_removed < <(git -C "$repo" diff --cached --numstat |
+    awk '{f++; a += $1; d += $2} END {print f + 0, a + 0, d + 0}')
+[[ $staged_files == 5 && $staged_added == 500 ]] ||
+    die "generator bug: staged $staged_files files with $staged_added added lines (want 5 and 500)"
+repo_files=$(git -C "$repo" ls-tree -r --name-only HEAD | wc -l)
+repo_commits=$(git -C "$repo" rev-list --count HEAD)
+
+# --- measurement --------------------------------------------------------------------
+# EPOCHREALTIME (bash 5) is read without a fork; `date +%s%N` costs a process per reading.
+if [[ -n ${EPOCHREALTIME:-} ]]; then
+    now() { t=${EPOCHREALTIME/[.,]/}; t=$((10#$t)); }  # microseconds, into $t
+else
+    now() { t=$(($(date +%s%N) / 1000)); }
+fi
+
+# timed NAME CMD...: run CMD once (stdout discarded), append its wall time in microseconds
+# to $work/NAME.us. Exit 0 is clean, 1 (keyfence: a finding) is noted, anything else stops.
+timed() {
+    local name=$1 rc=0 t0
+    shift
+    now; t0=$t
+    "$@" >/dev/null 2>"$work/$name.err" || rc=$?
+    now
+    if ((rc > 1)); then
+        echo "error: '$*' exited with $rc; its stderr:" >&2
+        tail -n 20 "$work/$name.err" >&2
+        exit 2
+    fi
+    ((rc == 0)) || echo "$name" >>"$work/nonzero"
+    echo "$((t - t0))" >>"$work/$name.us"
+}
+
+cd "$repo"
+: >"$work/nonzero"
+# One untimed run each: the first keyfence run compiles the rules into KEYFENCE_CACHE_DIR.
+timed warmup git diff --cached --name-only
+timed warmup "$keyfence" staged
+rm -f "$work/warmup.us"
+if [[ -z $(find "$KEYFENCE_CACHE_DIR" -mindepth 1 -print -quit) ]]; then
+    echo "note: keyfence wrote nothing to KEYFENCE_CACHE_DIR; the cold and warm cases are the same." >&2
+fi
+
+echo "timing git diff --cached --name-only and keyfence staged, interleaved ($runs runs each) ..." >&2
+for ((i = 1; i <= runs; i++)); do
+    timed gitdiff git diff --cached --name-only
+    timed warm "$keyfence" staged
+done
+
+echo "timing keyfence staged with an empty rule cache ($cold_runs runs) ..." >&2
+for ((i = 1; i <= cold_runs; i++)); do
+    find "$KEYFENCE_CACHE_DIR" -mindepth 1 -delete
+    timed cold "$keyfence" staged
+done
+
+rss_mb=n/a
+if [[ -n $gnu_time ]]; then  # one warm run (the cold loop just refilled the cache)
+    rc=0
+    "$gnu_time" -f '%M' -o "$work/time.out" -- "$keyfence" staged >/dev/null 2>&1 || rc=$?
+    ((rc > 1)) || rss_mb=$(awk '{v = $1} END {printf "%.1f", v * 1024 / 1e6}' "$work/time.out")
+fi
+
+if [[ -n ${hyperfine:=$(command -v hyperfine || true)} ]]; then
+    echo; echo "hyperfine, for reference (the table below comes from the script's own timings):"
+    hf=("$hyperfine" --warmup 3 --runs "$runs" --ignore-failure --style basic)
+    "$hyperfine" -N --runs 1 true >/dev/null 2>&1 && hf+=(-N)  # no intermediate shell, if supported
+    "${hf[@]}" 'git diff --cached --name-only' "$(printf '%q' "$keyfence") staged" || echo "(hyperfine failed)"
+fi
+cd "$root"
+
+# --- report -------------------------------------------------------------------------
+# stats NAME: median and p90 (nearest rank) in ms with two decimals.
+stats() {
+    sort -n "$work/$1.us" | awk '{a[NR] = $1} END {
+        m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+        p = int(0.9 * NR); if (p < 0.9 * NR) p++
+        printf "%.2f %.2f\n", m / 1000, a[p] / 1000 }'
+}
+read -r git_med git_p90 < <(stats gitdiff)
+read -r warm_med warm_p90 < <(stats warm)
+read -r cold_med cold_p90 < <(stats cold)
+ratio() { awk -v a="$1" -v b="$git_med" 'BEGIN {print (b > 0) ? sprintf("%.1f", a / b) : "n/a"}'; }
+
+table="$work/table.md"
+{
+    echo "| case | runs | median ms | p90 ms | x git diff |"
+    echo "|---|---:|---:|---:|---:|"
+    echo "| git diff --cached --name-only | $runs | $git_med | $git_p90 | 1.0 |"
+    echo "| keyfence staged (warm rule cache) | $runs | $warm_med | $warm_p90 | $(ratio "$warm_med") |"
+    echo "| keyfence staged (cold rule cache) | $cold_runs | $cold_med | $cold_p90 | $(ratio "$cold_med") |"
+} >"$table"
+
+verdict() {  # verdict OK-CONDITION: "met" or "MISSED"
+    if awk "BEGIN {exit !($1)}"; then echo met; else echo MISSED; fi
+}
+v_ms=$(verdict "$warm_med <= $target_ms")
+v_ratio=$(verdict "$git_med > 0 && $warm_med / $git_med <= $target_ratio")
+
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
+if [[ $commit != no-commit && -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
+    commit+="-dirty"
+fi
+cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+nproc=$(nproc)
+
+summary="$work/summary.md"
+{
+    echo "- machine: $(uname -m), nproc $nproc, CPU: ${cpu:-unknown}"
+    echo "- keyfence: $commit ($keyfence)"
+    echo "- repository: $repo_files files in HEAD, $repo_commits commits; staged: $staged_files files, +$staged_added/-$staged_removed lines"
+    echo "- peak RSS of one warm keyfence staged: $rss_mb MB (GNU time %M; MB = 10^6 bytes)"
+    echo "- target: warm median <= $target_ms ms: $v_ms ($warm_med ms); <= ${target_ratio}x git diff: $v_ratio ($(ratio "$warm_med")x)"
+    if [[ -s $work/nonzero ]]; then
+        echo "- WARNING: keyfence exited 1 (a finding) on a change with no secrets in $(grep -c . "$work/nonzero") runs"
+    fi
+} >"$summary"
+
+echo
+cat "$summary"; echo; cat "$table"
+
+if ((record)); then
+    mkdir -p "$script_dir/results"
+    out="$script_dir/results/hook-latency-$(date -u +%F).md"
+    [[ -f $out ]] || printf '# hook latency, %s\n' "$(date -u +%F)" >"$out"
+    { echo; echo "## $(date -u '+%F %T UTC')"; echo; cat "$summary"; echo; cat "$table"; } >>"$out"
+    echo
+    echo "appended to ${out#"$root"/}"
+fi
