@@ -24,6 +24,7 @@ int history_command(const ScanArgs& args) {
 
     scan::ScanOptions sopts;
     sopts.threads = args.threads;
+    sopts.progress = true;
     sopts.stop = hopts.stop;
     scan::ScanResult result = scan::run_scan(engine, history, sopts);
     std::cerr << fmt::format("keyfence: {} commits walked, {} unique blobs\n", history.commit_count(), history.job_count());

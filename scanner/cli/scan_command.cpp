@@ -15,6 +15,7 @@ int scan_command(const ScanArgs& args) {
 
     scan::ScanOptions sopts;
     sopts.threads = args.threads;
+    sopts.progress = true;
     sopts.stop = &install_stop_flag();
     scan::ScanResult result = scan::run_scan(engine, files, sopts);
     return report_and_exit_code(args, result, root);

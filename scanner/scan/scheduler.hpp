@@ -29,6 +29,8 @@ struct ScanOptions {
     unsigned threads = 0;  // 0: all cores
     // Set from a signal handler to stop early; the result is then marked interrupted.
     const std::atomic<bool>* stop = nullptr;
+    // Draw a progress line on stderr (only when stderr is a terminal; never in pipes or CI logs).
+    bool progress = false;
 };
 
 ScanResult run_scan(const Engine& engine, const source::Source& source, const ScanOptions& options);
