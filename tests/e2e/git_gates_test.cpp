@@ -285,3 +285,29 @@ TEST_CASE("hook install honours core.hooksPath") {
     CHECK(run_keyfence({"hook", "install", repo.path().string()}).exit_code == 0);
     CHECK(fs::exists(repo.path() / ".githooks" / "pre-commit"));
 }
+
+TEST_CASE("pre-push hook: pushing a commit that adds a key is refused; a clean push goes through") {
+    Repo repo;
+    TempDir remote;
+    REQUIRE(run_shell("git init -q --bare " + shell_quote(remote.path().string())).exit_code == 0);
+    REQUIRE(repo.git("remote add origin " + shell_quote(remote.path().string())).exit_code == 0);
+    repo.write("a.txt", "clean\n");
+    repo.commit("base");
+    REQUIRE(run_keyfence({"hook", "install", repo.path().string(), "--pre-push"}).exit_code == 0);
+    CHECK(repo.git("push -q origin main").exit_code == 0);
+
+    // The pre-commit gate is bypassed on purpose; the pre-push gate still catches the key.
+    repo.write("b.env", "KEY=" + openai_project(14) + "\n");
+    REQUIRE(repo.git("add -A").exit_code == 0);
+    REQUIRE(repo.git("commit -q --no-verify -m sneaky").exit_code == 0);
+    auto p = repo.git("push -q origin main");
+    CHECK(p.exit_code != 0);
+    CHECK((p.out + p.err).find("b.env") != std::string::npos);
+
+    // A new branch: only commits the remote does not have are scanned.
+    REQUIRE(repo.git("reset -q --hard HEAD~1").exit_code == 0);
+    REQUIRE(repo.git("checkout -q -b topic").exit_code == 0);
+    repo.write("c.txt", "more\n");
+    repo.commit("clean topic");
+    CHECK(repo.git("push -q origin topic").exit_code == 0);
+}
