@@ -102,7 +102,9 @@ int report_and_exit_code(const ScanArgs& args, scan::ScanResult& result, const s
     if (args.output) report::write_private_file(*args.output, report.str());
     else std::cout << report.str() << std::flush;
     print_summary(result);
-    return static_cast<int>(result.findings.empty() ? ExitCode::kClean : ExitCode::kFindings);
+    if (!result.findings.empty()) return static_cast<int>(ExitCode::kFindings);
+    // An interrupted scan saw only part of its input: never call that clean.
+    return static_cast<int>(result.interrupted ? ExitCode::kError : ExitCode::kClean);
 }
 
 namespace {

@@ -11,7 +11,7 @@
 namespace keyfence::cli {
 
 int history_command(const ScanArgs& args) {
-    report::make_reporter(args.format, {});
+    report::check_format(args.format);
     const std::string repo = args.paths.empty() ? "." : args.paths.front();
     source::HistoryOptions hopts;
     if (args.paths.size() > 1) hopts.revisions.assign(args.paths.begin() + 1, args.paths.end());

@@ -7,7 +7,7 @@
 namespace keyfence::cli {
 
 int scan_command(const ScanArgs& args) {
-    report::make_reporter(args.format, {});  // an unknown format fails before any work
+    report::check_format(args.format);  // an unknown format fails before any work
     const std::string first = args.paths.front() == "-" ? std::string(".") : args.paths.front();
     const auto root = find_repo_root(first);
     scan::Engine engine(load_rules(args.common, root), match::default_cache_dir());

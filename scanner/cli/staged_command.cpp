@@ -13,7 +13,7 @@
 namespace keyfence::cli {
 
 int staged_command(const ScanArgs& args) {
-    report::make_reporter(args.format, {});
+    report::check_format(args.format);
     const std::string repo = args.paths.empty() ? "." : args.paths.front();
     // libgit2's global init loads the system's CA certificates (~4 ms measured, for TLS we never use):
     // let it run on the other core while the rules load.

@@ -27,7 +27,6 @@ public:
 
     std::span<const RawMatch> raw_matches() const { return raw_; }
     bool keyword_seen(std::uint32_t keyword) const { return keywords_seen_[keyword] != 0; }
-    const CompiledRules& rules() const { return rules_; }
 
     // Hits closer than this to a rule's previous hit join its cluster (one RE2 window instead of many).
     static constexpr std::uint64_t kMergeGap = 4096;

@@ -10,10 +10,14 @@
 
 namespace keyfence::report {
 
+void check_format(std::string_view format) {
+    if (format != "text" && format != "json") throw Error(fmt::format("unknown --format '{}' (known: text, json)", format));
+}
+
 std::unique_ptr<Reporter> make_reporter(std::string_view format, const ReportOptions& options) {
-    if (format == "text") return std::make_unique<TextReporter>(options);
+    check_format(format);
     if (format == "json") return std::make_unique<JsonReporter>(options);
-    throw Error(fmt::format("unknown --format '{}' (known: text, json)", format));
+    return std::make_unique<TextReporter>(options);
 }
 
 std::string mask_secret(std::string_view secret) {

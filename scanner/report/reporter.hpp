@@ -26,6 +26,9 @@ public:
 // Throws keyfence::Error for an unknown format name.
 std::unique_ptr<Reporter> make_reporter(std::string_view format, const ReportOptions& options);
 
+// Throws the same error make_reporter would, before any scanning work is done.
+void check_format(std::string_view format);
+
 // "sk-proj-AbCd…wxyz": the non-secret prefix, a few characters at each end, an ellipsis between.
 std::string mask_secret(std::string_view secret);
 

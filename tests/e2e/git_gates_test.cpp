@@ -311,3 +311,15 @@ TEST_CASE("pre-push hook: pushing a commit that adds a key is refused; a clean p
     repo.commit("clean topic");
     CHECK(repo.git("push -q origin topic").exit_code == 0);
 }
+
+TEST_CASE("history: an allowlist naming the introducing commit silences its findings") {
+    Repo repo;
+    repo.write("fixture.txt", "k=" + openai_legacy(15) + "\n");
+    const std::string reviewed = repo.commit("test fixture, reviewed");
+    repo.write("real.txt", "k=" + openai_legacy(16) + "\n");
+    repo.commit("real leak");
+    repo.write(".keyfence.toml", "[extend]\nuseDefault = true\n[[allowlists]]\ncommits = [\"" + reviewed.substr(0, 12) + "\"]\n");
+    const auto j = history_json(repo.path());
+    REQUIRE(j.size() == 1);
+    CHECK(j[0]["path"] == "real.txt");
+}

@@ -9,42 +9,6 @@
 namespace keyfence::source {
 namespace {
 
-// Reads blobs straight from the object database (the object cache does not help blob reads).
-class OdbReader : public Reader {
-public:
-    OdbReader(const std::string& repo_path, std::vector<std::pair<git_oid, std::string>> blobs, std::uint64_t max)
-        : repo_(open_repository(repo_path)), blobs_(std::move(blobs)), max_(max) {
-        git_odb* raw = nullptr;
-        check_git(git_repository_odb(&raw, repo_.get()), "opening the object database");
-        odb_.reset(raw);
-    }
-
-    LoadStatus load(std::size_t index, std::string& /*buffer*/, Input& in, std::vector<Diagnostic>& diags) override {
-        const auto& [oid, path] = blobs_[index];
-        in.path = path;
-        git_odb_object* raw = nullptr;
-        if (git_odb_read(&raw, odb_.get(), &oid) < 0) {
-            diags.push_back({path, fmt::format("cannot read blob {}: {}", oid_hex(oid), git_last_error())});
-            return LoadStatus::kSkipped;
-        }
-        obj_.reset(raw);
-        const auto size = static_cast<std::uint64_t>(git_odb_object_size(raw));
-        if (size > max_) {
-            diags.push_back({path, fmt::format("skipped blob {}: {} bytes is over --max-file-size ({} bytes)", oid_hex(oid), size, max_)});
-            return LoadStatus::kSkipped;
-        }
-        in.content = std::string_view(static_cast<const char*>(git_odb_object_data(raw)), static_cast<std::size_t>(size));
-        return LoadStatus::kLoaded;
-    }
-
-private:
-    GitRepository repo_;
-    GitOdb odb_;
-    std::vector<std::pair<git_oid, std::string>> blobs_;
-    std::uint64_t max_;
-    GitOdbObject obj_;  // keeps in.content alive until the next load
-};
-
 GitTree tree_of(git_repository* repo, const git_oid& commit_id, GitCommit& commit_out) {
     git_commit* c = nullptr;
     check_git(git_commit_lookup(&c, repo, &commit_id), "reading commit " + oid_hex(commit_id));
@@ -181,8 +145,11 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
             submodule_noted = true;
         }
         for (Added& a : d.added) {
-            auto [it, fresh] = job_of_blob_.emplace(a.blob, static_cast<std::uint32_t>(jobs_.size()));
-            if (fresh) jobs_.push_back({a.blob, c, std::move(a.path)});
+            auto [it, fresh] = job_of_blob_.emplace(a.blob, static_cast<std::uint32_t>(blobs_.size()));
+            if (fresh) {
+                blobs_.push_back({a.blob, std::move(a.path), oid_hex(commits_[c])});
+                blob_commit_.push_back(c);
+            }
             else sightings_[it->second].push_back({c, std::move(a.path)});
         }
         d = CommitDelta{};  // free as we go
@@ -212,16 +179,14 @@ void HistorySource::add_unreachable(git_repository* repo) {
             continue;
         }
         if (type != GIT_OBJECT_BLOB) continue;
-        job_of_blob_.emplace(oid, static_cast<std::uint32_t>(jobs_.size()));
-        jobs_.push_back({oid, kNoCommit, "unreachable-blob:" + oid_hex(oid)});
+        job_of_blob_.emplace(oid, static_cast<std::uint32_t>(blobs_.size()));
+        blobs_.push_back({oid, "unreachable-blob:" + oid_hex(oid), ""});
+        blob_commit_.push_back(kNoCommit);
     }
 }
 
 std::unique_ptr<Reader> HistorySource::make_reader() const {
-    std::vector<std::pair<git_oid, std::string>> blobs;
-    blobs.reserve(jobs_.size());
-    for (const Job& j : jobs_) blobs.emplace_back(j.blob, j.path);
-    return std::make_unique<OdbReader>(repo_path_, std::move(blobs), max_file_size_);
+    return std::make_unique<BlobReader>(repo_path_, blobs_, max_file_size_);
 }
 
 CommitInfo HistorySource::commit_info(git_repository* repo, std::uint32_t index) const {
@@ -247,7 +212,7 @@ CommitInfo HistorySource::commit_info(git_repository* repo, std::uint32_t index)
 void HistorySource::finish(std::vector<Finding>& findings) const {
     if (findings.empty()) return;
     GitRepository repo = open_repository(repo_path_);
-    auto commit_of = [&](const Finding& f) { return jobs_[f.job].commit; };
+    auto commit_of = [&](const Finding& f) { return blob_commit_[f.job]; };
     // Earliest commit first (unreachable blobs last), then path, so the first of each secret is its origin.
     std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
         if (commit_of(a) != commit_of(b)) return commit_of(a) < commit_of(b);

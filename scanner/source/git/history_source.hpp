@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "core/git_handles.hpp"
-#include "source/source.hpp"
+#include "source/git/blob_reader.hpp"
 
 namespace keyfence::source {
 
@@ -24,7 +24,7 @@ class HistorySource : public Source {
 public:
     HistorySource(const std::string& repo_path, HistoryOptions options);
 
-    std::size_t job_count() const override { return jobs_.size(); }
+    std::size_t job_count() const override { return blobs_.size(); }
     std::unique_ptr<Reader> make_reader() const override;
     const std::vector<Diagnostic>& enumeration_diagnostics() const override { return diagnostics_; }
     void finish(std::vector<Finding>& findings) const override;
@@ -45,11 +45,6 @@ public:
 
 private:
     static constexpr std::uint32_t kNoCommit = UINT32_MAX;
-    struct Job {
-        git_oid blob;
-        std::uint32_t commit;  // index into commits_ (topological), kNoCommit for unreachable blobs
-        std::string path;
-    };
     struct Sighting {  // a later place where an already-queued blob appears again
         std::uint32_t commit;
         std::string path;
@@ -63,7 +58,8 @@ private:
     std::filesystem::path root_;
     std::uint64_t max_file_size_;
     std::vector<git_oid> commits_;
-    std::vector<Job> jobs_;
+    std::vector<BlobJob> blobs_;              // the jobs
+    std::vector<std::uint32_t> blob_commit_;  // per job: index into commits_ (topological), or kNoCommit
     std::unordered_map<git_oid, std::uint32_t, OidHash, OidEq> job_of_blob_;
     std::unordered_map<std::uint32_t, std::vector<Sighting>> sightings_;  // by job
     std::vector<Diagnostic> diagnostics_;

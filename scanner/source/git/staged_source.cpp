@@ -5,41 +5,6 @@
 #include <algorithm>
 
 namespace keyfence::source {
-namespace {
-
-class BlobReader : public Reader {
-public:
-    BlobReader(GitRepository repo, std::vector<std::pair<std::string, git_oid>> blobs, std::uint64_t max)
-        : repo_(std::move(repo)), blobs_(std::move(blobs)), max_(max) {}
-
-    LoadStatus load(std::size_t index, std::string& /*buffer*/, Input& in, std::vector<Diagnostic>& diags) override {
-        const auto& [path, oid] = blobs_[index];
-        in.path = path;
-        in.commit.clear();
-        git_blob* raw = nullptr;
-        if (git_blob_lookup(&raw, repo_.get(), &oid) < 0) {
-            diags.push_back({path, fmt::format("cannot read blob {}: {}", oid_hex(oid), git_last_error())});
-            return LoadStatus::kSkipped;
-        }
-        blob_.reset(raw);
-        const auto size = static_cast<std::uint64_t>(git_blob_rawsize(raw));
-        if (size > max_) {
-            diags.push_back({path, fmt::format("skipped: {} bytes is over --max-file-size ({} bytes)", size, max_)});
-            return LoadStatus::kSkipped;
-        }
-        in.content = std::string_view(static_cast<const char*>(git_blob_rawcontent(raw)), static_cast<std::size_t>(size));
-        return LoadStatus::kLoaded;
-    }
-
-private:
-    GitRepository repo_;
-    std::vector<std::pair<std::string, git_oid>> blobs_;
-    std::uint64_t max_;
-    GitBlob blob_;  // keeps in.content alive until the next load
-};
-
-}  // namespace
-
 StagedSource::StagedSource(const std::string& repo_path, bool whole_files, std::uint64_t max_file_size)
     : repo_path_(repo_path), max_file_size_(max_file_size) {
     GitRepository repo = open_repository(repo_path);
@@ -75,7 +40,7 @@ StagedSource::StagedSource(const std::string& repo_path, bool whole_files, std::
         if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED) continue;
         const std::string path = d->new_file.path;
         if (d->new_file.mode == GIT_FILEMODE_COMMIT) continue;  // submodule pointer: not content
-        Job job{path, d->new_file.id, whole_files, {}};
+        AddedLines job{whole_files, {}};
         if (!whole_files) {
             git_patch* raw_patch = nullptr;
             if (git_patch_from_diff(&raw_patch, diff.get(), i) < 0) {
@@ -98,19 +63,18 @@ StagedSource::StagedSource(const std::string& repo_path, bool whole_files, std::
                 }
             }
         }
-        jobs_.push_back(std::move(job));
+        blobs_.push_back({d->new_file.id, path, ""});
+        added_.push_back(std::move(job));
     }
 }
 
 std::unique_ptr<Reader> StagedSource::make_reader() const {
-    std::vector<std::pair<std::string, git_oid>> blobs;
-    for (const Job& j : jobs_) blobs.emplace_back(j.path, j.blob);
-    return std::make_unique<BlobReader>(open_repository(repo_path_), std::move(blobs), max_file_size_);
+    return std::make_unique<BlobReader>(repo_path_, blobs_, max_file_size_);
 }
 
 void StagedSource::finish(std::vector<Finding>& findings) const {
     std::erase_if(findings, [&](const Finding& f) {
-        const Job& job = jobs_[f.job];
+        const AddedLines& job = added_[f.job];
         if (job.whole || f.line == 0) return false;
         const std::uint64_t last = std::max(f.line, f.end_line);
         return std::none_of(job.added.begin(), job.added.end(), [&](const auto& r) { return f.line <= r.second && last >= r.first; });

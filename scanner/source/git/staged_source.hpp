@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "core/git_handles.hpp"
-#include "source/source.hpp"
+#include "source/git/blob_reader.hpp"
 
 namespace keyfence::source {
 
@@ -14,7 +14,7 @@ class StagedSource : public Source {
 public:
     StagedSource(const std::string& repo_path, bool whole_files, std::uint64_t max_file_size);
 
-    std::size_t job_count() const override { return jobs_.size(); }
+    std::size_t job_count() const override { return blobs_.size(); }
     std::unique_ptr<Reader> make_reader() const override;
     const std::vector<Diagnostic>& enumeration_diagnostics() const override { return diagnostics_; }
     void finish(std::vector<Finding>& findings) const override;
@@ -23,15 +23,14 @@ public:
     const std::filesystem::path& root() const { return root_; }
 
 private:
-    struct Job {
-        std::string path;
-        git_oid blob;
+    struct AddedLines {
         bool whole = false;                                     // binary or --whole-files: every line counts
         std::vector<std::pair<std::uint64_t, std::uint64_t>> added;  // inclusive 1-based line ranges
     };
     std::string repo_path_;
     std::filesystem::path root_;
-    std::vector<Job> jobs_;
+    std::vector<BlobJob> blobs_;    // the jobs
+    std::vector<AddedLines> added_;  // per job
     std::vector<Diagnostic> diagnostics_;
     std::uint64_t max_file_size_;
 };
