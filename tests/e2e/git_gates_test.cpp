@@ -323,3 +323,37 @@ TEST_CASE("history: an allowlist naming the introducing commit silences its find
     REQUIRE(j.size() == 1);
     CHECK(j[0]["path"] == "real.txt");
 }
+
+TEST_CASE("worktrees, shallow clones and submodules") {
+    Repo repo;
+    repo.write("a.txt", "k=" + openai_legacy(17) + "\n");
+    repo.commit("key on main");
+
+    // A linked worktree: both gates work from inside it.
+    TempDir wt_parent;
+    const fs::path wt = wt_parent.path() / "wt";
+    REQUIRE(repo.git("worktree add -q -b side " + shell_quote(wt.string())).exit_code == 0);
+    std::ofstream(wt / "b.txt") << "k=" << openrouter(18) << "\n";
+    REQUIRE(run_shell("git -C " + shell_quote(wt.string()) + " add b.txt").exit_code == 0);
+    CHECK(run_keyfence({"staged", wt.string()}).out.find("b.txt:1:3") != std::string::npos);
+    CHECK(json::parse(run_keyfence({"history", wt.string(), "--format", "json"}).out).size() == 1);
+
+    // A shallow clone: what is there is scanned, and the report says it is shallow.
+    repo.write("c.txt", "more\n");
+    repo.commit("second");
+    TempDir shallow;
+    REQUIRE(run_shell("git clone -q --depth 1 file://" + repo.path().string() + " " + shell_quote((shallow.path() / "s").string())).exit_code == 0);
+    auto r = run_keyfence({"history", (shallow.path() / "s").string()});
+    CHECK(r.exit_code == 1);  // the tip still holds a.txt
+    CHECK(r.err.find("shallow clone") != std::string::npos);
+
+    // A submodule is not recursed, and that is said once.
+    Repo sub;
+    sub.write("s.txt", "k=" + openai_legacy(19) + "\n");
+    sub.commit("in the submodule");
+    REQUIRE(repo.git("-c protocol.file.allow=always submodule add -q " + shell_quote(sub.path().string()) + " vendor/sub").exit_code == 0);
+    repo.commit("add submodule");
+    r = run_keyfence({"history", repo.path().string(), "--format", "json"});
+    CHECK(r.err.find("vendor/sub: submodule: not recursed") != std::string::npos);
+    for (const auto& f : json::parse(r.out)) CHECK(f["path"] != "s.txt");
+}

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <unordered_set>
 #include <thread>
 
 namespace keyfence::source {
@@ -18,18 +21,81 @@ GitTree tree_of(git_repository* repo, const git_oid& commit_id, GitCommit& commi
     return GitTree(t);
 }
 
-void push_revision(git_repository* repo, git_revwalk* walk, const std::string& rev) {
-    if (rev.find("..") != std::string::npos) {
-        if (rev.find("...") != std::string::npos) throw Error("symmetric ranges (A...B) are not supported: " + rev);
-        check_git(git_revwalk_push_range(walk, rev.c_str()), "bad revision range '" + rev + "'");
-        return;
-    }
-    const bool hide = !rev.empty() && rev[0] == '^';
-    const std::string spec = (hide ? rev.substr(1) : rev) + "^{commit}";
+git_oid resolve_commit(git_repository* repo, const std::string& rev, const std::string& what) {
     git_object* obj = nullptr;
-    check_git(git_revparse_single(&obj, repo, spec.c_str()), "bad revision '" + rev + "'");
+    check_git(git_revparse_single(&obj, repo, ((rev.empty() ? std::string("HEAD") : rev) + "^{commit}").c_str()), "bad revision '" + what + "'");
     GitObject holder(obj);
-    check_git(hide ? git_revwalk_hide(walk, git_object_id(obj)) : git_revwalk_push(walk, git_object_id(obj)), "walking " + rev);
+    return *git_object_id(obj);
+}
+
+// Tips to walk from and tips whose ancestry is excluded, from "A..B", "REV" and "^REV".
+void add_revision(git_repository* repo, const std::string& rev, std::vector<git_oid>& include, std::vector<git_oid>& hide) {
+    if (const std::size_t dots = rev.find(".."); dots != std::string::npos) {
+        if (rev.compare(dots, 3, "...") == 0) throw Error("symmetric ranges (A...B) are not supported: " + rev);
+        hide.push_back(resolve_commit(repo, rev.substr(0, dots), rev));
+        include.push_back(resolve_commit(repo, rev.substr(dots + 2), rev));
+    } else if (!rev.empty() && rev[0] == '^') {
+        hide.push_back(resolve_commit(repo, rev.substr(1), rev));
+    } else {
+        include.push_back(resolve_commit(repo, rev, rev));
+    }
+}
+
+using OidSet = std::unordered_set<git_oid, HistorySource::OidHash, HistorySource::OidEq>;
+
+// The commits a shallow clone has cut off from their parents (GIT_DIR/shallow, one id per line).
+OidSet shallow_roots(git_repository* repo) {
+    OidSet roots;
+    std::ifstream in(std::filesystem::path(git_repository_path(repo)) / "shallow");
+    git_oid oid;
+    for (std::string line; std::getline(in, line);)
+        if (git_oid_fromstrp(&oid, line.c_str()) == 0) roots.insert(oid);
+    return roots;
+}
+
+// Parents-first order of the commits reachable from include and not from hide, walking parents by hand
+// so that shallow roots and missing parents end the walk instead of failing it (libgit2 1.5's revwalk
+// stops at the first missing parent).
+std::vector<git_oid> walk_by_hand(git_repository* repo, const std::vector<git_oid>& include, const std::vector<git_oid>& hide,
+                                  const OidSet& roots, std::vector<Diagnostic>& diags) {
+    auto parents = [&](const git_oid& id) {
+        std::vector<git_oid> out;
+        if (roots.count(id)) return out;
+        git_commit* raw = nullptr;
+        if (git_commit_lookup(&raw, repo, &id) < 0) {
+            diags.push_back({oid_hex(id), "cannot read commit: " + git_last_error()});
+            return out;
+        }
+        GitCommit c(raw);
+        for (unsigned i = 0; i < git_commit_parentcount(raw); ++i) out.push_back(*git_commit_parent_id(raw, i));
+        return out;
+    };
+    OidSet hidden;
+    for (std::vector<git_oid> todo = hide; !todo.empty();) {
+        const git_oid id = todo.back();
+        todo.pop_back();
+        if (!hidden.insert(id).second) continue;
+        for (const git_oid& p : parents(id)) todo.push_back(p);
+    }
+    std::vector<git_oid> order;
+    OidSet seen = hidden;
+    for (const git_oid& tip : include) {
+        if (!seen.insert(tip).second) continue;
+        std::vector<std::pair<git_oid, std::vector<git_oid>>> stack;  // commit, parents still to visit
+        stack.push_back({tip, parents(tip)});
+        while (!stack.empty()) {
+            auto& [id, todo] = stack.back();
+            if (todo.empty()) {
+                order.push_back(id);  // every parent is already in order
+                stack.pop_back();
+                continue;
+            }
+            const git_oid next = todo.back();
+            todo.pop_back();
+            if (seen.insert(next).second) stack.push_back({next, parents(next)});
+        }
+    }
+    return order;
 }
 
 }  // namespace
@@ -46,12 +112,7 @@ HistorySource::HistorySource(const std::string& repo_path, HistoryOptions option
 }
 
 void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& options) {
-    git_revwalk* raw_walk = nullptr;
-    check_git(git_revwalk_new(&raw_walk, repo), "starting the commit walk");
-    GitRevwalk walk(raw_walk);
-    // Parents before children, so the first commit that adds a blob is the one that introduced it.
-    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-
+    std::vector<git_oid> include, hide;
     if (options.revisions.empty()) {
         git_reference_iterator* raw_it = nullptr;
         check_git(git_reference_iterator_new(&raw_it, repo), "listing references");
@@ -64,17 +125,39 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
                 continue;
             }
             GitObject peeled(obj);
-            check_git(git_revwalk_push(walk.get(), git_object_id(obj)), std::string("walking ") + git_reference_name(ref));
+            include.push_back(*git_object_id(obj));
         }
         git_reference_iterator_free(raw_it);
-        if (git_revwalk_push_head(walk.get()) < 0 && !git_repository_head_unborn(repo))
+        git_object* head = nullptr;
+        if (git_revparse_single(&head, repo, "HEAD^{commit}") == 0) {
+            include.push_back(*git_object_id(head));
+            git_object_free(head);
+        } else if (!git_repository_head_unborn(repo)) {
             diagnostics_.push_back({"HEAD", "cannot resolve HEAD: " + git_last_error()});
+        }
     } else {
-        for (const std::string& rev : options.revisions) push_revision(repo, walk.get(), rev);
+        for (const std::string& rev : options.revisions) add_revision(repo, rev, include, hide);
     }
 
-    git_oid id;
-    while (git_revwalk_next(&id, walk.get()) == 0) commits_.push_back(id);
+    const OidSet roots = shallow_roots(repo);
+    if (!roots.empty()) {
+        commits_ = walk_by_hand(repo, include, hide, roots, diagnostics_);
+    } else {
+        git_revwalk* raw_walk = nullptr;
+        check_git(git_revwalk_new(&raw_walk, repo), "starting the commit walk");
+        GitRevwalk walk(raw_walk);
+        // Parents before children, so the first commit that adds a blob is the one that introduced it.
+        git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+        for (const git_oid& id : include) check_git(git_revwalk_push(walk.get(), &id), "walking " + oid_hex(id));
+        for (const git_oid& id : hide) check_git(git_revwalk_hide(walk.get(), &id), "walking " + oid_hex(id));
+        git_oid id;
+        int rc = 0;
+        while ((rc = git_revwalk_next(&id, walk.get())) == 0) commits_.push_back(id);
+        if (rc != GIT_ITEROVER) {  // a missing commit: walk by hand, which steps around it
+            diagnostics_.push_back({"commit walk", git_last_error() + "; walking parents one by one"});
+            commits_ = walk_by_hand(repo, include, hide, roots, diagnostics_);
+        }
+    }
 
     // Diff every commit against its first parent, in parallel: each thread owns a repository handle and
     // takes every T-th commit (tree diffs inflate trees: on a long history this is most of the walk).
@@ -101,7 +184,7 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
                 GitCommit commit;
                 GitTree tree = tree_of(r, commits_[c], commit);
                 GitTree parent_tree;
-                if (git_commit_parentcount(commit.get()) > 0) {
+                if (git_commit_parentcount(commit.get()) > 0 && !roots.count(commits_[c])) {
                     GitCommit parent;
                     parent_tree = tree_of(r, *git_commit_parent_id(commit.get(), 0), parent);
                 }
