@@ -25,40 +25,30 @@
 # Targets: keyfence best <= 1.5x floor best, peak RSS < 1 GB.
 # The table is appended to benchmarks/results/history-throughput-YYYY-MM-DD.md.
 set -euo pipefail
-
-script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd -- "$script_dir/.." && pwd)
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 repo=""
-keyfence="$root/build/keyfence"
 threads=""
 runs=3
-record=1
 synthetic=""
 seed=1
 target_ratio=1.5
 target_rss_mb=1000
 
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
-die() { echo "error: $*" >&2; exit 2; }
-
 while (($#)); do
     case "$1" in
-        --keyfence) keyfence=${2:?--keyfence needs a value}; shift 2 ;;
         --threads|-j) threads=${2:?--threads needs a value}; shift 2 ;;
-        --runs) runs=${2:?--runs needs a value}; shift 2 ;;
-        --no-record) record=0; shift ;;
         --make-synthetic) synthetic=${2:?--make-synthetic needs a directory}; shift 2 ;;
         --seed) seed=${2:?--seed needs a value}; shift 2 ;;
-        -h|--help) usage; exit 0 ;;
-        -*) usage >&2; die "unknown option: $1" ;;
+        -*) common_option "$@" || { usage >&2; die "unknown option: $1"; }; shift "$shifted" ;;
         *) [[ -z $repo ]] || die "only one REPO, please (got '$repo' and '$1')"; repo=$1; shift ;;
     esac
 done
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
+need_positive "$runs" --runs
 [[ $seed =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer"
 threads=${threads:-$(nproc)}
-[[ $threads =~ ^[1-9][0-9]*$ ]] || die "--threads must be a positive integer"
+need_positive "$threads" --threads
 command -v git >/dev/null || die "git is required"
 command -v python3 >/dev/null || die "python3 is required"
 
@@ -299,19 +289,9 @@ repo=$(cd -- "$repo" && pwd)
 [[ $(git -C "$repo" rev-parse --is-shallow-repository) == false ]] ||
     echo "warning: $repo is a shallow clone; its history is incomplete (git fetch --unshallow)" >&2
 
-[[ $keyfence == */* ]] || keyfence=$(command -v -- "$keyfence" || echo "$keyfence")  # a bare name: look in PATH
-[[ -x $keyfence ]] || die "keyfence binary not found at $keyfence (build it first, or pass --keyfence PATH)"
-keyfence=$(cd -- "$(dirname -- "$keyfence")" && pwd)/$(basename -- "$keyfence")
-
-gnu_time=""
-if [[ -x /usr/bin/time ]] && /usr/bin/time -f '%M' -o /dev/null true 2>/dev/null; then
-    gnu_time=/usr/bin/time
-else
-    echo "note: GNU time not found; peak RSS will show as n/a (apt-get install time)." >&2
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/keyfence-history-bench.XXXXXX")
-trap 'rm -rf -- "$work"' EXIT
+resolve_keyfence
+find_gnu_time
+make_work keyfence-history-bench
 
 echo "counting objects in $repo ..." >&2
 read -r blob_bytes blob_count < <(git -C "$repo" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' |
@@ -324,43 +304,11 @@ objects=$(cd -- "$repo" && cd -- "$(git rev-parse --git-path objects)" && pwd)
 find "$objects" -type f -print0 | xargs -0 -r cat >/dev/null  # packs, indexes and any loose objects
 
 # --- measurement --------------------------------------------------------------------
-now_us() {  # wall clock in microseconds
-    if [[ -n ${EPOCHREALTIME:-} ]]; then
-        local t=${EPOCHREALTIME/[.,]/}
-        echo "$((10#$t))"
-    else
-        echo $(($(date +%s%N) / 1000))
-    fi
-}
-
-# measure NAME OKCODES CMD...: run CMD once (stdout discarded, stderr to a file) and append
-# "wall-ms peak-RSS-KiB" to $work/NAME.runs. OKCODES is a regex of the exit codes that count
-# as success.
-measure() {
-    local name=$1 ok=$2 rc=0 t0 t1 rss=n/a
-    shift 2
-    t0=$(now_us)
-    if [[ -n $gnu_time ]]; then
-        "$gnu_time" -f '%M' -o "$work/time.out" -- "$@" >/dev/null 2>"$work/$name.err" || rc=$?
-    else
-        "$@" >/dev/null 2>"$work/$name.err" || rc=$?
-    fi
-    t1=$(now_us)
-    if ! [[ $rc =~ ^($ok)$ ]]; then
-        echo "error: '$*' exited with $rc; its stderr:" >&2
-        tail -n 20 "$work/$name.err" >&2
-        exit 2
-    fi
-    [[ -n $gnu_time ]] && rss=$(tail -n 1 "$work/time.out")
-    echo "$(((t1 - t0 + 500) / 1000)) $rss" >>"$work/$name.runs"
-    echo "  $name run $i: $(((t1 - t0 + 500) / 1000)) ms, exit $rc" >&2
-}
-
 echo "timing the floor and keyfence history -j $threads, interleaved ($runs runs each) ..." >&2
 for ((i = 1; i <= runs; i++)); do
-    measure floor 0 git -C "$repo" cat-file --batch-all-objects --batch --unordered
+    measure floor 0 /dev/null git -C "$repo" cat-file --batch-all-objects --batch --unordered
     # Exit 1 means findings, which is not a failure here; 2 is an error.
-    measure keyfence '0|1' "$keyfence" history "$repo" --format json --output "$work/kf.json" -j "$threads"
+    measure keyfence '0|1' /dev/null "$keyfence" history "$repo" --format json --output "$work/kf.json" -j "$threads"
 done
 
 # --- report -------------------------------------------------------------------------
@@ -381,37 +329,12 @@ planted_tsv="$(git -C "$repo" rev-parse --absolute-git-dir)/keyfence-planted.tsv
 planted=""
 [[ -f $planted_tsv ]] && planted=" (synthetic repository: $(($(wc -l <"$planted_tsv") - 1)) keys planted, see $planted_tsv)"
 
-stats() {  # stats NAME: best ms, median ms, max peak RSS KiB over the runs
-    local best median rss
-    best=$(awk '{print $1}' "$work/$1.runs" | sort -n | head -n 1)
-    median=$(awk '{print $1}' "$work/$1.runs" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-    rss=$(awk '$2 != "n/a" {if ($2 > m) m = $2; any = 1} END {print any ? m : "n/a"}' "$work/$1.runs")
-    echo "$best $median $rss"
-}
 read -r floor_best _ _ < <(stats floor)
 read -r kf_best _ kf_rss < <(stats keyfence)
 
-table="$work/table.md"
-{
-    echo "| case | best ms | median ms | MB/s (best) | MB/s (median) | peak RSS MB | x floor |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    for spec in "floor:git cat-file --batch-all-objects --batch --unordered (floor)" \
-                "keyfence:keyfence history --format json -j $threads"; do
-        name=${spec%%:*}
-        read -r best median rss < <(stats "$name")
-        awk -v c="${spec#*:}" -v b="$best" -v m="$median" -v r="$rss" -v n="$blob_bytes" -v f="$floor_best" 'BEGIN {
-            bm = (b > 0) ? sprintf("%.1f", n / 1e6 / (b / 1000)) : "inf"
-            mm = (m > 0) ? sprintf("%.1f", n / 1e6 / (m / 1000)) : "inf"
-            rm = (r == "n/a") ? "n/a" : sprintf("%.1f", r * 1024 / 1e6)
-            xf = (f > 0) ? sprintf("%.2f", b / f) : "n/a"
-            printf "| %s | %d | %d | %s | %s | %s | %s |\n", c, b, m, bm, mm, rm, xf
-        }'
-    done
-} >"$table"
+throughput_table "$blob_bytes" "$floor_best" "floor:git cat-file --batch-all-objects --batch --unordered (floor)" \
+    "keyfence:keyfence history --format json -j $threads" >"$work/table.md"
 
-verdict() {  # verdict CONDITION: "met" or "MISSED"
-    if awk "BEGIN {exit !($1)}"; then echo met; else echo MISSED; fi
-}
 ratio=$(awk -v a="$kf_best" -v b="$floor_best" 'BEGIN {print (b > 0) ? sprintf("%.2f", a / b) : "n/a"}')
 v_ratio=$(verdict "$floor_best > 0 && $kf_best / $floor_best <= $target_ratio")
 if [[ $kf_rss == n/a ]]; then
@@ -421,31 +344,13 @@ else
     v_rss=$(verdict "$kf_rss_mb < $target_rss_mb")
 fi
 
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
-if [[ $commit != no-commit && -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
-    commit+="-dirty"
-fi
-cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 repo_head=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo "?")
 
-summary="$work/summary.md"
 {
-    echo "- machine: $(uname -m), nproc $(nproc), CPU: ${cpu:-unknown}"
-    echo "- keyfence: $commit ($keyfence), -j $threads"
+    summary_head ", -j $threads"
     echo "- repository: $repo at $repo_head: $commit_count commits, $blob_count unique blobs, $blob_bytes blob bytes; $runs runs per case"
     echo "- findings reported: $findings$planted"
     echo "- target: keyfence <= ${target_ratio}x floor: $v_ratio (${ratio}x); peak RSS < 1 GB: $v_rss ($kf_rss_mb MB)"
     echo "- MB = 10^6 bytes of blob data; MB/s = blob bytes / wall time; peak RSS = max over runs (GNU time %M); x floor = best ms / floor best ms"
-} >"$summary"
-
-echo
-cat "$summary"; echo; cat "$table"
-
-if ((record)); then
-    mkdir -p "$script_dir/results"
-    out="$script_dir/results/history-throughput-$(date -u +%F).md"
-    [[ -f $out ]] || printf '# history throughput, %s\n' "$(date -u +%F)" >"$out"
-    { echo; echo "## $(date -u '+%F %T UTC')"; echo; cat "$summary"; echo; cat "$table"; } >>"$out"
-    echo
-    echo "appended to ${out#"$root"/}"
-fi
+} >"$work/summary.md"
+report history-throughput "history throughput"

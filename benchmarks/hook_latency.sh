@@ -16,46 +16,26 @@
 # the peak RSS of one warm run (GNU time %M). Targets: median <= 20 ms and <= 10x git diff.
 # The table is appended to benchmarks/results/hook-latency-YYYY-MM-DD.md.
 set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd -- "$script_dir/.." && pwd)
-
-keyfence="$root/build/keyfence"
 runs=30
 cold_runs=5
-record=1
 target_ms=20
 target_ratio=10
 
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
-die() { echo "error: $*" >&2; exit 2; }
-
 while (($#)); do
-    case "$1" in
-        --keyfence) keyfence=${2:?--keyfence needs a value}; shift 2 ;;
-        --runs) runs=${2:?--runs needs a value}; shift 2 ;;
-        --no-record) record=0; shift ;;
-        -h|--help) usage; exit 0 ;;
-        *) usage >&2; die "unknown argument: $1" ;;
-    esac
+    common_option "$@" || { usage >&2; die "unknown argument: $1"; }
+    shift "$shifted"
 done
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
+need_positive "$runs" --runs
 
 command -v python3 >/dev/null || die "python3 is required (repository generator)"
 command -v git >/dev/null || die "git is required"
-[[ $keyfence == */* ]] || keyfence=$(command -v -- "$keyfence" || echo "$keyfence")  # a bare name: look in PATH
-[[ -x $keyfence ]] || die "keyfence binary not found at $keyfence (build it first, or pass --keyfence PATH)"
-keyfence=$(cd -- "$(dirname -- "$keyfence")" && pwd)/$(basename -- "$keyfence")
+resolve_keyfence
+find_gnu_time
 
-gnu_time=""
-if [[ -x /usr/bin/time ]] && /usr/bin/time -f '%M' -o /dev/null true 2>/dev/null; then
-    gnu_time=/usr/bin/time
-else
-    echo "note: GNU time not found; peak RSS will show as n/a (apt-get install time)." >&2
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/keyfence-hook-bench.XXXXXX")
-trap 'rm -rf -- "$work"' EXIT
+make_work keyfence-hook-bench
 repo="$work/repo"
 export KEYFENCE_CACHE_DIR="$work/cache"  # a fresh rule-database cache for this run only
 mkdir -p "$KEYFENCE_CACHE_DIR"
@@ -166,13 +146,6 @@ repo_files=$(git -C "$repo" ls-tree -r --name-only HEAD | wc -l)
 repo_commits=$(git -C "$repo" rev-list --count HEAD)
 
 # --- measurement --------------------------------------------------------------------
-# EPOCHREALTIME (bash 5) is read without a fork; `date +%s%N` costs a process per reading.
-if [[ -n ${EPOCHREALTIME:-} ]]; then
-    now() { t=${EPOCHREALTIME/[.,]/}; t=$((10#$t)); }  # microseconds, into $t
-else
-    now() { t=$(($(date +%s%N) / 1000)); }
-fi
-
 # timed NAME CMD...: run CMD once (stdout discarded), append its wall time in microseconds
 # to $work/NAME.us. Exit 0 is clean, 1 (keyfence: a finding) is noted, anything else stops.
 timed() {
@@ -228,60 +201,36 @@ fi
 cd "$root"
 
 # --- report -------------------------------------------------------------------------
-# stats NAME: median and p90 (nearest rank) in ms with two decimals.
-stats() {
+# percentiles NAME: median and p90 (nearest rank) of $work/NAME.us in ms with two decimals.
+percentiles() {
     sort -n "$work/$1.us" | awk '{a[NR] = $1} END {
         m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
         p = int(0.9 * NR); if (p < 0.9 * NR) p++
         printf "%.2f %.2f\n", m / 1000, a[p] / 1000 }'
 }
-read -r git_med git_p90 < <(stats gitdiff)
-read -r warm_med warm_p90 < <(stats warm)
-read -r cold_med cold_p90 < <(stats cold)
+read -r git_med git_p90 < <(percentiles gitdiff)
+read -r warm_med warm_p90 < <(percentiles warm)
+read -r cold_med cold_p90 < <(percentiles cold)
 ratio() { awk -v a="$1" -v b="$git_med" 'BEGIN {print (b > 0) ? sprintf("%.1f", a / b) : "n/a"}'; }
 
-table="$work/table.md"
 {
     echo "| case | runs | median ms | p90 ms | x git diff |"
     echo "|---|---:|---:|---:|---:|"
     echo "| git diff --cached --name-only | $runs | $git_med | $git_p90 | 1.0 |"
     echo "| keyfence staged (warm rule cache) | $runs | $warm_med | $warm_p90 | $(ratio "$warm_med") |"
     echo "| keyfence staged (cold rule cache) | $cold_runs | $cold_med | $cold_p90 | $(ratio "$cold_med") |"
-} >"$table"
+} >"$work/table.md"
 
-verdict() {  # verdict OK-CONDITION: "met" or "MISSED"
-    if awk "BEGIN {exit !($1)}"; then echo met; else echo MISSED; fi
-}
 v_ms=$(verdict "$warm_med <= $target_ms")
 v_ratio=$(verdict "$git_med > 0 && $warm_med / $git_med <= $target_ratio")
 
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
-if [[ $commit != no-commit && -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
-    commit+="-dirty"
-fi
-cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-nproc=$(nproc)
-
-summary="$work/summary.md"
 {
-    echo "- machine: $(uname -m), nproc $nproc, CPU: ${cpu:-unknown}"
-    echo "- keyfence: $commit ($keyfence)"
+    summary_head
     echo "- repository: $repo_files files in HEAD, $repo_commits commits; staged: $staged_files files, +$staged_added/-$staged_removed lines"
     echo "- peak RSS of one warm keyfence staged: $rss_mb MB (GNU time %M; MB = 10^6 bytes)"
     echo "- target: warm median <= $target_ms ms: $v_ms ($warm_med ms); <= ${target_ratio}x git diff: $v_ratio ($(ratio "$warm_med")x)"
     if [[ -s $work/nonzero ]]; then
         echo "- WARNING: keyfence exited 1 (a finding) on a change with no secrets in $(grep -c . "$work/nonzero") runs"
     fi
-} >"$summary"
-
-echo
-cat "$summary"; echo; cat "$table"
-
-if ((record)); then
-    mkdir -p "$script_dir/results"
-    out="$script_dir/results/hook-latency-$(date -u +%F).md"
-    [[ -f $out ]] || printf '# hook latency, %s\n' "$(date -u +%F)" >"$out"
-    { echo; echo "## $(date -u '+%F %T UTC')"; echo; cat "$summary"; echo; cat "$table"; } >>"$out"
-    echo
-    echo "appended to ${out#"$root"/}"
-fi
+} >"$work/summary.md"
+report hook-latency "hook latency"

@@ -19,52 +19,32 @@
 # GNU time (`%M`). MB = 10^6 bytes throughout; MB/s = corpus bytes / wall time.
 # The table is appended to benchmarks/results/scan-throughput-YYYY-MM-DD.md.
 set -euo pipefail
-
-script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd -- "$script_dir/.." && pwd)
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 size_mb=1024
-keyfence="$root/build/keyfence"
 corpus=""
 runs=3
 seed=1
 min_mbs=""
-record=1
-
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
-die() { echo "error: $*" >&2; exit 2; }
 
 while (($#)); do
     case "$1" in
         --size-mb) size_mb=${2:?--size-mb needs a value}; shift 2 ;;
-        --keyfence) keyfence=${2:?--keyfence needs a value}; shift 2 ;;
         --corpus) corpus=${2:?--corpus needs a value}; shift 2 ;;
-        --runs) runs=${2:?--runs needs a value}; shift 2 ;;
         --seed) seed=${2:?--seed needs a value}; shift 2 ;;
         --min-mbs) min_mbs=${2:?--min-mbs needs a value}; shift 2 ;;
-        --no-record) record=0; shift ;;
-        -h|--help) usage; exit 0 ;;
-        *) usage >&2; die "unknown argument: $1" ;;
+        *) common_option "$@" || { usage >&2; die "unknown argument: $1"; }; shift "$shifted" ;;
     esac
 done
-[[ $size_mb =~ ^[1-9][0-9]*$ ]] || die "--size-mb must be a positive integer"
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
+need_positive "$size_mb" --size-mb
+need_positive "$runs" --runs
 [[ -z $min_mbs || $min_mbs =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--min-mbs must be a number"
 corpus=${corpus:-${TMPDIR:-/tmp}/keyfence-corpus-$size_mb}
 
 command -v python3 >/dev/null || die "python3 is required (corpus generator, JSON counting)"
-[[ $keyfence == */* ]] || keyfence=$(command -v -- "$keyfence" || echo "$keyfence")  # a bare name: look in PATH
-[[ -x $keyfence ]] || die "keyfence binary not found at $keyfence (build it first, or pass --keyfence PATH)"
-keyfence=$(cd -- "$(dirname -- "$keyfence")" && pwd)/$(basename -- "$keyfence")
-
-# GNU time gives peak RSS; without it, wall time only.
-gnu_time=""
-if [[ -x /usr/bin/time ]] && /usr/bin/time -f '%M' -o /dev/null true 2>/dev/null; then
-    gnu_time=/usr/bin/time
-else
-    echo "note: GNU time not found; peak RSS will show as n/a." >&2
-    echo "      install it with: apt-get install time   (Debian/Ubuntu package 'time')" >&2
-fi
+resolve_keyfence
+find_gnu_time
 
 # --- corpus -------------------------------------------------------------------------
 # planted.tsv is written last by the generator, so it marks a complete corpus.
@@ -74,8 +54,7 @@ if [[ ! -f $corpus/planted.tsv ]]; then
 fi
 corpus=$(cd -- "$corpus" && pwd)
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/keyfence-bench.XXXXXX")
-trap 'rm -rf -- "$work"' EXIT
+make_work keyfence-bench
 
 find "$corpus" -type f -print0 | sort -z >"$work/files"
 nfiles=$(tr -cd '\0' <"$work/files" | wc -c)
@@ -88,52 +67,20 @@ echo "warming the page cache ..." >&2
 xargs -0 -a "$work/files" cat >/dev/null
 
 # --- measurement --------------------------------------------------------------------
-now_us() {  # wall clock in microseconds
-    if [[ -n ${EPOCHREALTIME:-} ]]; then
-        local t=${EPOCHREALTIME/[.,]/}
-        echo "$((10#$t))"
-    else
-        echo $(($(date +%s%N) / 1000))
-    fi
-}
-
-# measure NAME OKCODES STDOUT CMD...: run CMD $runs times (stdout to STDOUT, stderr to a
-# file), record wall ms and peak RSS KiB per run in $work/NAME.runs. OKCODES is a regex of
-# the exit codes that count as success (grep and keyfence exit 1 when they find something).
-measure() {
-    local name=$1 ok=$2 stdout=$3 i rc t0 t1 rss
-    shift 3
-    : >"$work/$name.runs"
-    for ((i = 1; i <= runs; i++)); do
-        rc=0
-        t0=$(now_us)
-        if [[ -n $gnu_time ]]; then
-            "$gnu_time" -f '%M' -o "$work/time.out" -- "$@" >"$stdout" 2>"$work/$name.err" || rc=$?
-        else
-            "$@" >"$stdout" 2>"$work/$name.err" || rc=$?
-        fi
-        t1=$(now_us)
-        if ! [[ $rc =~ ^($ok)$ ]]; then
-            echo "error: '$*' exited with $rc; its stderr:" >&2
-            tail -n 20 "$work/$name.err" >&2
-            exit 2
-        fi
-        rss=n/a
-        [[ -n $gnu_time ]] && rss=$(tail -n 1 "$work/time.out")
-        echo "$(((t1 - t0 + 500) / 1000)) $rss" >>"$work/$name.runs"
-        echo "  $name run $i: $(((t1 - t0 + 500) / 1000)) ms, exit $rc" >&2
-    done
+measure_runs() {  # measure_runs NAME OKCODES STDOUT CMD...: measure CMD $runs times
+    local i
+    for ((i = 1; i <= runs; i++)); do measure "$@"; done
 }
 
 echo "timing the reading floor and references ($runs runs each) ..." >&2
-measure cat '0' /dev/null xargs -0 -a "$work/files" cat
+measure_runs cat '0' /dev/null xargs -0 -a "$work/files" cat
 # Not /dev/null: GNU grep notices that and stops at the first match.
-measure grep '0|1' "$work/grep.out" env LC_ALL=C grep -rcF 'sk-' "$corpus"
+measure_runs grep '0|1' "$work/grep.out" env LC_ALL=C grep -rcF 'sk-' "$corpus"
 
 echo "timing keyfence ($runs runs each) ..." >&2
 # Exit 1 means findings, which the corpus is built to have; 2 is an error.
-measure kf1 '0|1' /dev/null "$keyfence" scan -j 1 "$corpus" --format json --output "$work/kf1.json"
-measure kfN '0|1' /dev/null "$keyfence" scan -j "$nproc" "$corpus" --format json --output "$work/kfN.json"
+measure_runs kf1 '0|1' /dev/null "$keyfence" scan -j 1 "$corpus" --format json --output "$work/kf1.json"
+measure_runs kfN '0|1' /dev/null "$keyfence" scan -j "$nproc" "$corpus" --format json --output "$work/kfN.json"
 
 # --- report -------------------------------------------------------------------------
 # Findings: count entries in the JSON report (a list, or an object holding a list), and
@@ -194,62 +141,17 @@ EOF
 read -r findings1 hit1 < <(count_findings "$work/kf1.json")
 read -r findingsN hitN < <(count_findings "$work/kfN.json")
 
-# stats NAME: best ms, median ms, max peak RSS KiB over the runs.
-stats() {
-    local best median rss
-    best=$(awk '{print $1}' "$work/$1.runs" | sort -n | head -n 1)
-    median=$(awk '{print $1}' "$work/$1.runs" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-    rss=$(awk '$2 != "n/a" {if ($2 > m) m = $2; any = 1} END {print any ? m : "n/a"}' "$work/$1.runs")
-    echo "$best $median $rss"
-}
-
 read -r floor_ms _ _ < <(stats cat)
-table="$work/table.md"
-{
-    echo "| case | best ms | median ms | MB/s (best) | MB/s (median) | peak RSS MB | x floor |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    for spec in "cat:cat all files (read floor)" "grep:LC_ALL=C grep -rcF 'sk-'" \
-                "kf1:keyfence scan -j 1" "kfN:keyfence scan -j $nproc"; do
-        name=${spec%%:*}
-        read -r best median rss < <(stats "$name")
-        awk -v c="${spec#*:}" -v b="$best" -v m="$median" -v r="$rss" -v n="$corpus_bytes" -v f="$floor_ms" 'BEGIN {
-            bm = (b > 0) ? sprintf("%.1f", n / 1e6 / (b / 1000)) : "inf"
-            mm = (m > 0) ? sprintf("%.1f", n / 1e6 / (m / 1000)) : "inf"
-            rm = (r == "n/a") ? "n/a" : sprintf("%.1f", r * 1024 / 1e6)
-            xf = (f > 0) ? sprintf("%.2f", b / f) : "n/a"
-            printf "| %s | %d | %d | %s | %s | %s | %s |\n", c, b, m, bm, mm, rm, xf
-        }'
-    done
-} >"$table"
+throughput_table "$corpus_bytes" "$floor_ms" "cat:cat all files (read floor)" "grep:LC_ALL=C grep -rcF 'sk-'" \
+    "kf1:keyfence scan -j 1" "kfN:keyfence scan -j $nproc" >"$work/table.md"
 
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
-if [[ $commit != no-commit && -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
-    commit+="-dirty"
-fi
-cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-cpu=${cpu:-unknown}
-arch=$(uname -m)
-
-summary="$work/summary.md"
 {
-    echo "- machine: $arch, nproc $nproc, CPU: $cpu"
-    echo "- keyfence: $commit ($keyfence)"
+    summary_head
     echo "- corpus: $corpus, $nfiles files, $corpus_bytes bytes, $planted planted keys; $runs runs per case"
     echo "- findings reported: -j 1: $findings1, -j $nproc: $findingsN; planted keys found at their line: -j 1: $hit1/$planted, -j $nproc: $hitN/$planted"
     echo "- MB = 10^6 bytes; MB/s = corpus bytes / wall time; peak RSS = max over runs (GNU time %M); x floor = best ms / cat best ms"
-} >"$summary"
-
-echo
-cat "$summary"; echo; cat "$table"
-
-if ((record)); then
-    mkdir -p "$script_dir/results"
-    out="$script_dir/results/scan-throughput-$(date -u +%F).md"
-    [[ -f $out ]] || printf '# scan throughput, %s\n' "$(date -u +%F)" >"$out"
-    { echo; echo "## $(date -u '+%F %T UTC')"; echo; cat "$summary"; echo; cat "$table"; } >>"$out"
-    echo
-    echo "appended to ${out#"$root"/}"
-fi
+} >"$work/summary.md"
+report scan-throughput "scan throughput"
 
 if [[ -n $min_mbs ]]; then
     read -r kf1_best _ _ < <(stats kf1)
