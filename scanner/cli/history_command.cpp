@@ -18,6 +18,7 @@ int history_command(const ScanArgs& args) {
     hopts.include_unreachable = args.include_unreachable;
     hopts.max_file_size = args.max_file_size;
     hopts.stop = &install_stop_flag();
+    hopts.progress = true;
     source::HistorySource history(repo, hopts);
     const std::optional<std::filesystem::path> root = history.root();
     scan::Engine engine(load_rules(args.common, root), match::default_cache_dir());

@@ -1,11 +1,11 @@
 #include "scan/scheduler.hpp"
 
+#include "core/progress_line.hpp"
+
 #include <algorithm>
-#include <unistd.h>
+#include <fmt/format.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <cstdio>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -67,24 +67,13 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
             r.error = std::current_exception();
         }
     };
-    // Progress: inputs, MB, MB/s and ETA, redrawn in place a few times a second.
-    std::mutex progress_mutex;
-    std::condition_variable progress_cv;
-    bool finished = false;
-    std::thread progress;
-    if (options.progress && jobs > 0 && ::isatty(STDERR_FILENO)) {
-        progress = std::thread([&] {
-            std::unique_lock lock(progress_mutex);
-            while (!progress_cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return finished; })) {
-                const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-                const double n = static_cast<double>(done_inputs.load()), mb = static_cast<double>(done_bytes.load()) / 1e6;
-                const double eta = n > 0 ? secs * (static_cast<double>(jobs) - n) / n : 0.0;
-                std::fprintf(stderr, "\r\x1b[K%.0f/%zu scanned, %.1f MB, %.0f MB/s, ETA %.0f s", n, jobs, mb, secs > 0 ? mb / secs : 0.0, eta);
-                std::fflush(stderr);
-            }
-            std::fprintf(stderr, "\r\x1b[K");
-        });
-    }
+    // Progress: inputs, MB, MB/s and ETA.
+    ProgressLine progress(options.progress && jobs > 0, [&] {
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const double n = static_cast<double>(done_inputs.load()), mb = static_cast<double>(done_bytes.load()) / 1e6;
+        const double eta = n > 0 ? secs * (static_cast<double>(jobs) - n) / n : 0.0;
+        return fmt::format("{:.0f}/{} scanned, {:.1f} MB, {:.0f} MB/s, ETA {:.0f} s", n, jobs, mb, secs > 0 ? mb / secs : 0.0, eta);
+    });
     if (threads == 1) {
         work(results[0]);  // small scans start no threads
     } else {
@@ -92,15 +81,6 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
         for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, std::ref(results[t]));
         for (auto& th : pool) th.join();
     }
-    if (progress.joinable()) {
-        {
-            std::lock_guard lock(progress_mutex);
-            finished = true;
-        }
-        progress_cv.notify_one();
-        progress.join();
-    }
-
     ScanResult out;
     out.diagnostics = source.enumeration_diagnostics();
     for (WorkerResult& r : results) {

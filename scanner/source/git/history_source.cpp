@@ -1,5 +1,7 @@
 #include "source/git/history_source.hpp"
 
+#include "core/progress_line.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -171,6 +173,7 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
         std::string submodule;  // a gitlink path, if the commit touches one
     };
     std::vector<CommitDelta> deltas(commits_.size());
+    std::atomic<std::size_t> diffed{0};
     auto diff_commits = [&](std::size_t first, std::size_t step) {
         GitRepository own = open_repository(repo_path_);
         git_repository* r = own.get();
@@ -201,8 +204,10 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
             } catch (const Error& e) {
                 out.error = e.what();  // a broken commit or tree: the walk goes on
             }
+            diffed.fetch_add(1, std::memory_order_relaxed);
         }
     };
+    ProgressLine progress(options.progress, [&] { return fmt::format("{}/{} commits walked", diffed.load(), commits_.size()); });
     const std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), commits_.size() / 64 + 1);
     std::vector<std::thread> pool;
     std::vector<std::exception_ptr> errors(threads);

@@ -18,6 +18,7 @@ struct HistoryOptions {
     bool include_unreachable = false;    // also blobs no ref reaches (dangling after rebases)
     std::uint64_t max_file_size = 100ull << 20;
     const std::atomic<bool>* stop = nullptr;
+    bool progress = false;  // a progress line while commits are diffed (on a terminal only)
 };
 
 class HistorySource : public Source {
