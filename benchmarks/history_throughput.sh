@@ -17,6 +17,7 @@
 #                    A few fake keys are committed on purpose; they are listed, without the
 #                    keys, in DIR/.git/keyfence-planted.tsv. Then benchmark it as REPO.
 #   --seed N         generator seed for --make-synthetic (default 1)
+#   --commits N      commits in the --make-synthetic repository (default 3000)
 #
 # Cases, interleaved: `git cat-file --batch-all-objects --batch --unordered` (the floor:
 # reading and inflating every object once, single-threaded) and `keyfence history REPO
@@ -33,6 +34,7 @@ threads=""
 runs=3
 synthetic=""
 seed=1
+synthetic_commits=3000
 target_ratio=1.5
 target_rss_mb=1000
 
@@ -41,6 +43,7 @@ while (($#)); do
         --threads|-j) threads=${2:?--threads needs a value}; shift 2 ;;
         --make-synthetic) synthetic=${2:?--make-synthetic needs a directory}; shift 2 ;;
         --seed) seed=${2:?--seed needs a value}; shift 2 ;;
+        --commits) synthetic_commits=${2:?--commits needs a value}; shift 2 ;;
         -*) common_option "$@" || { usage >&2; die "unknown option: $1"; }; shift "$shifted" ;;
         *) [[ -z $repo ]] || die "only one REPO, please (got '$repo' and '$1')"; repo=$1; shift ;;
     esac
@@ -63,13 +66,13 @@ make_synthetic() {
     echo "generating a synthetic history in $dir (seed $seed) ..." >&2
     # The generator writes the fast-import stream to stdout and the planted keys (by mark) to
     # argv[2]. Commit dates, authors and contents depend only on the seed, so commit ids do too.
-    python3 - "$seed" "$gitdir/keyfence-planted.marks" <<'EOF' | git -C "$dir" fast-import --quiet --export-marks="$marks"
+    python3 - "$seed" "$gitdir/keyfence-planted.marks" "$synthetic_commits" <<'EOF' | git -C "$dir" fast-import --quiet --export-marks="$marks"
 import random, sys
 
 seed, planted_path = int(sys.argv[1]), sys.argv[2]
 r = random.Random(seed)
 out = sys.stdout.buffer
-TOTAL = 3000
+TOTAL = int(sys.argv[3])
 
 WORDS = ("request user config handler buffer index parse render cache client server session "
          "record value result option stream queue worker count offset length path module event "
@@ -295,7 +298,7 @@ make_work keyfence-history-bench
 
 echo "counting objects in $repo ..." >&2
 read -r blob_bytes blob_count < <(git -C "$repo" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' |
-    awk '$1 == "blob" {s += $2; n++} END {printf "%d %d\n", s, n}')
+    awk '$1 == "blob" {s += $2; n++} END {printf "%.0f %d\n", s, n}')
 commit_count=$(git -C "$repo" rev-list --all --count)
 ((blob_bytes > 0)) || die "$repo has no blobs"
 

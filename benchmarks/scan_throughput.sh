@@ -58,7 +58,7 @@ make_work keyfence-bench
 
 find "$corpus" -type f -print0 | sort -z >"$work/files"
 nfiles=$(tr -cd '\0' <"$work/files" | wc -c)
-corpus_bytes=$(xargs -0 -a "$work/files" stat -c %s | awk '{s += $1} END {printf "%d", s}')
+corpus_bytes=$(xargs -0 -a "$work/files" stat -c %s | awk '{s += $1} END {printf "%.0f", s}')
 planted=$(($(wc -l <"$corpus/planted.tsv") - 1))  # minus the header line
 nproc=$(nproc)
 

@@ -20,6 +20,11 @@ void ensure_libgit2() {
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
         // libgit2's object cache does not help blob reads (measured); keep it for trees/commits only.
         git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<size_t>(0));
+        // Pack windows are mmapped and count as resident memory: with libgit2's defaults (1 GiB windows,
+        // 8 GiB mapped) a 30,000-commit, 1.1 GB pack audit peaked at 1.7 GB RSS; 64 MiB windows capped at
+        // 256 MiB mapped brought it to 0.7 GB at the same speed (measured, benchmarks/history_throughput.sh).
+        git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<size_t>(64) << 20);
+        git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<size_t>(256) << 20);
     });
 }
 
