@@ -62,9 +62,9 @@ void print_summary(const scan::ScanResult& r) {
                                    r.stats.inputs == 1 ? "" : "s", mb, r.stats.seconds, rate, r.findings.size(),
                                    r.findings.size() == 1 ? "" : "s");
     const auto& s = r.suppressed;
-    if (s.inline_allow + s.allowlist + s.checksum + s.ignore_file)
-        line += fmt::format("; suppressed: {} inline-allow, {} allowlist, {} .keyfenceignore, {} failed checksum", s.inline_allow,
-                            s.allowlist, s.ignore_file, s.checksum);
+    if (s.inline_allow + s.allowlist + s.checksum + s.ignore_file + s.placeholder)
+        line += fmt::format("; suppressed: {} inline-allow, {} allowlist, {} .keyfenceignore, {} placeholder, {} failed checksum",
+                            s.inline_allow, s.allowlist, s.ignore_file, s.placeholder, s.checksum);
     if (r.stats.skipped) line += fmt::format("; {} skipped", r.stats.skipped);
     if (!r.diagnostics.empty()) line += fmt::format("; {} note{}", r.diagnostics.size(), r.diagnostics.size() == 1 ? "" : "s");
     std::cerr << line << "\n";

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "confirm/checks/checksum.hpp"
+#include "confirm/checks/placeholder.hpp"
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "core/line_index.hpp"
@@ -198,6 +199,10 @@ void Confirmer::search_window(const Input& in, const Window& w, std::vector<Find
         const std::string_view match(groups[0].data(), groups[0].size());
         const std::size_t sbegin = static_cast<std::size_t>(secret_piece.data() - text.data());
 
+        if (looks_like_placeholder(secret)) {
+            ++counts.placeholder;
+            continue;
+        }
         const double entropy = shannon_entropy(secret);
         if (rule.entropy && entropy < *rule.entropy) {
             ++counts.entropy;

@@ -19,6 +19,7 @@ struct SuppressionCounts {
     std::uint64_t allowlist = 0;     // rule or global allowlists, stopwords
     std::uint64_t checksum = 0;      // failed an offline checksum
     std::uint64_t entropy = 0;       // below the rule's entropy floor
+    std::uint64_t placeholder = 0;   // a made-up value (see checks/placeholder.hpp)
     std::uint64_t ignore_file = 0;   // fingerprint listed in .keyfenceignore
 };
 

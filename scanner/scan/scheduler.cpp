@@ -26,6 +26,7 @@ void add(confirm::SuppressionCounts& a, const confirm::SuppressionCounts& b) {
     a.allowlist += b.allowlist;
     a.checksum += b.checksum;
     a.entropy += b.entropy;
+    a.placeholder += b.placeholder;
     a.ignore_file += b.ignore_file;
 }
 

@@ -28,13 +28,13 @@ TEST_CASE("rules check fails (exit 2) when an example does not fire or a negativ
     const auto file = dir.write("r.toml", R"([[rules]]
 id = "demo"
 regex = '''demo_[0-9]{8}'''
-examples = ["x = demo_12345678", "no match here"]
-negatives = ["demo_1234", "y = demo_87654321"]
+examples = ["x = demo_29471038", "no match here"]
+negatives = ["demo_1234", "y = demo_83920571"]
 )");
     const auto r = run_keyfence({"rules", "check", file.string()});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("example does not produce a finding: no match here") != std::string::npos);
-    CHECK(r.err.find("negative produces a finding: y = demo_87654321") != std::string::npos);
+    CHECK(r.err.find("negative produces a finding: y = demo_83920571") != std::string::npos);
     CHECK(r.err.find("2 failed") != std::string::npos);
 }
 

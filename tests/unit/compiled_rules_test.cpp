@@ -36,13 +36,13 @@ regex = '''(?U)ung_[0-9]{6,}'''
     CHECK(cr.rule_info(4).mode == PatternMode::kEveryInput);
 
     // Each still finds its secrets.
-    const std::string text = "a tok_abcdef0123456789 b big_abcdefghij\n  end_ c uni_αβγδ d ng_12345678 e ung_1234567\n";
+    const std::string text = "a tok_q7w2e9r4t1y8u3i6 b big_qwhzkrmvpd\n  end_ c uni_αβγδ d ng_83920571 e ung_9402718\n";
     const auto found = test::scan_text(engine, text);
     std::vector<std::string> ids;
     for (const auto& f : found) ids.push_back(f.rule_id);
     CHECK(ids == std::vector<std::string>{"plain", "embedded-anchor", "unicode-class", "named-group", "ungreedy-no-keywords"});
     REQUIRE(found.size() == 5);
-    CHECK(found[4].secret == "ung_123456");  // RE2's ungreedy semantics, not Hyperscan's
+    CHECK(found[4].secret == "ung_940271");  // RE2's ungreedy semantics, not Hyperscan's
 }
 
 TEST_CASE("a regex that can match the empty string is rejected with the rule's name") {
@@ -57,7 +57,7 @@ TEST_CASE("the matcher merges nearby hits of one rule into few clusters") {
     const auto engine = test::engine_of("[[rules]]\nid = \"t\"\nregex = '''tok_[a-z]{4,}'''\n");
     match::Matcher m(engine.compiled());
     std::string text;
-    for (int i = 0; i < 100000; ++i) text += "tok_abcdefgh ";
+    for (int i = 0; i < 100000; ++i) text += "tok_qzkvmwhr ";
     m.scan(text);
     CHECK(m.raw_matches().size() < 10);  // 1.3 MB of hits, each cluster at most 1 MB
     CHECK(test::scan_text(engine, text).size() == 100000);  // and confirmation still finds every one
