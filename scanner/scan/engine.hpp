@@ -8,6 +8,7 @@
 
 #include "confirm/confirmer.hpp"
 #include "core/finding.hpp"
+#include "decode/archive.hpp"
 #include "core/input.hpp"
 #include "match/compiled_rules.hpp"
 #include "match/matcher.hpp"
@@ -31,22 +32,27 @@ private:
     std::unique_ptr<confirm::Confirmer> confirmer_;
 };
 
-// One thread's scanning state: Hyperscan scratch and counters. Not shared.
+// One thread's scanning state: Hyperscan scratch, counters, notes. Not shared.
 class Worker {
 public:
     explicit Worker(const Engine& engine) : engine_(engine), matcher_(engine.compiled()) {}
 
-    // One Hyperscan pass over in.content, then confirmation of the candidates; appends findings to out.
-    void scan(const Input& in, std::vector<Finding>& out) {
-        matcher_.scan(in.content);
-        engine_.confirmer().confirm(in, matcher_, out, suppressed_);
-    }
+    // One Hyperscan pass over in.content, then confirmation of the candidates; then, for an archive, the
+    // same for each member ("outer!member"). Appends findings to out.
+    void scan(const Input& in, std::vector<Finding>& out);
+
     const confirm::SuppressionCounts& suppressed() const { return suppressed_; }
+    // Notes about parts of inputs that could not be scanned (damaged or oversized archive members).
+    std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
 
 private:
+    void scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget);
+
     const Engine& engine_;
     match::Matcher matcher_;
     confirm::SuppressionCounts suppressed_;
+    std::vector<Diagnostic> diagnostics_;
+    decode::ArchiveLimits archive_limits_;
 };
 
 }  // namespace keyfence::scan

@@ -64,6 +64,7 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
                 done_bytes.fetch_add(in.content.size(), std::memory_order_relaxed);
             }
             r.suppressed = worker.suppressed();
+            for (Diagnostic& d : worker.diagnostics()) r.diagnostics.push_back(std::move(d));
         } catch (...) {
             r.error = std::current_exception();
         }
