@@ -37,6 +37,7 @@ struct Finding {
     double entropy = 0.0;
     std::string fingerprint;  // stable: hash of rule id and secret
     bool binary = false;      // found in binary content (report the byte offset)
+    std::string encoding;     // "base64" when found by decoding: the location is the encoded span's
     std::vector<std::string> tags;
     std::size_t job = 0;                // which job (file or blob) of its source it came from
     std::optional<CommitInfo> commit;   // history scans: the commit that introduced it

@@ -24,6 +24,7 @@ void JsonReporter::write(const std::vector<Finding>& findings, std::ostream& out
         j["entropy"] = f.entropy;
         j["fingerprint"] = f.fingerprint;
         j["binary"] = f.binary;
+        if (!f.encoding.empty()) j["encoding"] = f.encoding;
         j["tags"] = f.tags;
         if (f.commit)
             j["commit"] = {{"id", f.commit->id}, {"author_name", f.commit->author_name}, {"author_email", f.commit->author_email},

@@ -26,8 +26,9 @@ void TextReporter::write(const std::vector<Finding>& findings, std::ostream& out
             out << fmt::format("{}{}{}  {}{}{}  {}\n\n", bold, f.path, reset, red, f.rule_id, reset, f.description);
             continue;
         }
-        const std::string where = f.binary ? fmt::format("{} (binary, byte offset {})", f.path, f.offset)
-                                           : fmt::format("{}:{}:{}", f.path, f.line, f.column);
+        std::string where = f.binary ? fmt::format("{} (binary, byte offset {})", f.path, f.offset)
+                                     : fmt::format("{}:{}:{}", f.path, f.line, f.column);
+        if (!f.encoding.empty()) where += fmt::format(" ({}-encoded)", f.encoding);
         out << fmt::format("{}{}{}  {}{}{}  {}\n", bold, where, reset, red, f.rule_id, reset, f.description);
         out << fmt::format("    secret: {}\n", printable(shown_secret(f.secret, options_.secrets)));
         if (!f.binary) out << fmt::format("    {}{}{}\n", dim, printable(hide_in(f.line_text, f.secret, options_.secrets)), reset);

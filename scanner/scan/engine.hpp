@@ -46,13 +46,17 @@ public:
     std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
 
 private:
-    void scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget);
+    void scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget, bool decode_base64);
+    void scan_base64_runs(const Input& in, const std::vector<std::pair<std::size_t, std::size_t>>& runs, std::vector<Finding>& out,
+                          unsigned depth, std::uint64_t& archive_budget);
 
     const Engine& engine_;
     match::Matcher matcher_;
     confirm::SuppressionCounts suppressed_;
     std::vector<Diagnostic> diagnostics_;
     decode::ArchiveLimits archive_limits_;
+    // Base64 runs at least this long are decoded and scanned (shorter ones hold no useful key).
+    static constexpr std::size_t kBase64MinRun = 32;
 };
 
 }  // namespace keyfence::scan
