@@ -16,11 +16,15 @@ struct ScanArgs {
     std::vector<std::string> paths;
     std::string format = "text";
     std::optional<std::string> output;
-    bool redact = false;
+    std::string redact_arg;  // --redact: "all"; --redact=N: N (checked by parse_redact)
+    int redact = -1;         // -1: not asked; 0: hide secrets fully; N: keep N% visible
+    std::optional<std::string> baseline;        // report only findings not in this file
+    std::optional<std::string> write_baseline;  // write the findings as a baseline file
     bool show_secrets = false;
     std::string color = "auto";
     std::uint64_t max_file_size = 100ull << 20;
     unsigned threads = 0;
+    std::string tool_version;  // for reports that name the tool (SARIF)
     // git commands
     bool whole_files = false;          // staged: whole staged files, not only added lines
     bool include_unreachable = false;  // history: also blobs no ref reaches
@@ -38,6 +42,9 @@ int hook_install_command(const HookArgs& args);
 int hook_uninstall_command(const HookArgs& args);
 int rules_list_command(const CommonOptions& common);
 int rules_check_command(const CommonOptions& common, const std::optional<std::string>& file);
+
+// "" -> -1, "all" -> 0, "N" (0..100) -> N; throws keyfence::Error otherwise.
+int parse_redact(const std::string& arg);
 
 // Parses sizes like "100MB", "512K", "1G", "4096" (K/M/G are powers of 1024); throws on nonsense.
 std::uint64_t parse_size(const std::string& text);

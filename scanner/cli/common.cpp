@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
+#include <map>
 #include <iostream>
 
 #include "core/error.hpp"
+#include "report/baseline.hpp"
 #include "report/output_file.hpp"
 #include "report/reporter.hpp"
 
@@ -53,6 +56,19 @@ std::uint64_t parse_size(const std::string& text) {
     throw Error(fmt::format("invalid size '{}' (try 100MB, 512K or 4096)", text));
 }
 
+int parse_redact(const std::string& arg) {
+    if (arg.empty()) return -1;
+    if (arg == "all") return 0;
+    std::size_t used = 0;
+    int n = -1;
+    try {
+        n = std::stoi(arg, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != arg.size() || n < 0 || n > 100) throw Error(fmt::format("--redact={}: expected a percentage from 0 to 100", arg));
+    return n;
+}
+
 void print_summary(const scan::ScanResult& r) {
     for (const Diagnostic& d : r.diagnostics) std::cerr << "note: " << d.path << ": " << d.message << "\n";
     if (r.interrupted) std::cerr << "warning: interrupted: the report is partial\n";
@@ -61,10 +77,22 @@ void print_summary(const scan::ScanResult& r) {
     std::string line = fmt::format("keyfence: {} input{}, {:.1f} MB in {:.3f} s ({:.0f} MB/s): {} finding{}", r.stats.inputs,
                                    r.stats.inputs == 1 ? "" : "s", mb, r.stats.seconds, rate, r.findings.size(),
                                    r.findings.size() == 1 ? "" : "s");
+    if (!r.findings.empty()) {  // by rule, most frequent first
+        std::map<std::string, std::size_t> by_rule;
+        for (const Finding& f : r.findings) ++by_rule[f.rule_id];
+        std::vector<std::pair<std::string, std::size_t>> sorted(by_rule.begin(), by_rule.end());
+        std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        std::string parts;
+        for (const auto& [rule, n] : sorted) parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", rule, n);
+        line += " (" + parts + ")";
+    }
     const auto& s = r.suppressed;
-    if (s.inline_allow + s.allowlist + s.checksum + s.ignore_file + s.placeholder)
-        line += fmt::format("; suppressed: {} inline-allow, {} allowlist, {} .keyfenceignore, {} placeholder, {} failed checksum",
-                            s.inline_allow, s.allowlist, s.ignore_file, s.placeholder, s.checksum);
+    std::string quiet;
+    for (const auto& [n, what] : {std::pair{s.inline_allow, "inline allow"}, std::pair{s.allowlist, "allowlist"},
+                                  std::pair{s.ignore_file, ".keyfenceignore"}, std::pair{s.baseline, "baseline"},
+                                  std::pair{s.placeholder, "placeholder"}, std::pair{s.checksum, "failed checksum"}})
+        if (n) quiet += fmt::format("{}{} {}", quiet.empty() ? "" : ", ", n, what);
+    if (!quiet.empty()) line += "; suppressed: " + quiet;
     if (r.stats.skipped) line += fmt::format("; {} skipped", r.stats.skipped);
     if (!r.diagnostics.empty()) line += fmt::format("; {} note{}", r.diagnostics.size(), r.diagnostics.size() == 1 ? "" : "s");
     std::cerr << line << "\n";
@@ -90,13 +118,25 @@ std::uint64_t apply_ignore_file(const std::optional<fs::path>& root, std::vector
 }
 
 int report_and_exit_code(const ScanArgs& args, scan::ScanResult& result, const std::optional<fs::path>& root) {
-    result.suppressed.ignore_file += apply_ignore_file(root, result.findings);
     report::ReportOptions ropts;
-    ropts.secrets = args.redact ? report::SecretDisplay::kRedacted
-                    : args.show_secrets ? report::SecretDisplay::kFull
-                                        : report::SecretDisplay::kMasked;
+    ropts.secrets.display = args.redact == 0  ? report::SecretDisplay::kRedacted
+                            : args.redact > 0 ? report::SecretDisplay::kPartial
+                            : args.show_secrets ? report::SecretDisplay::kFull
+                                                : report::SecretDisplay::kDefault;
+    ropts.secrets.visible_percent = args.redact > 0 ? static_cast<unsigned>(args.redact) : 0;
     ropts.color = args.color == "always" || (args.color == "auto" && !args.output && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+    ropts.tool_version = args.tool_version;
     auto reporter = report::make_reporter(args.format, ropts);
+    std::optional<report::Baseline> baseline;
+    if (args.baseline) baseline = report::Baseline::load(*args.baseline);
+
+    result.suppressed.ignore_file += apply_ignore_file(root, result.findings);
+    if (args.write_baseline) report::write_private_file(*args.write_baseline, report::baseline_text(result.findings));
+    if (baseline) {
+        const auto before = result.findings.size();
+        std::erase_if(result.findings, [&](const Finding& f) { return baseline->contains(f); });
+        result.suppressed.baseline += before - result.findings.size();
+    }
     std::ostringstream report;
     reporter->write(result.findings, report);
     if (args.output) report::write_private_file(*args.output, report.str());

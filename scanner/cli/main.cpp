@@ -18,9 +18,12 @@ int main(int argc, char** argv) {
     // Options every scanning command shares.
     auto add_scan_options = [](CLI::App* cmd, kc::ScanArgs& a, std::string& max_size) {
         cmd->add_option("-c,--config", a.common.config, "Rule file (default: .keyfence.toml at the repository root, else the built-in rules)");
-        cmd->add_option("-f,--format", a.format, "Report format: text or json")->capture_default_str();
+        cmd->add_option("-f,--format", a.format, "Report format: text, json, jsonl, csv, sarif, junit or filter-repo")->capture_default_str();
         cmd->add_option("-o,--output", a.output, "Write the report to FILE (mode 0600) instead of stdout");
-        cmd->add_flag("--redact", a.redact, "Replace every secret with REDACTED in the report");
+        // A flag that also takes a value: --redact hides secrets fully, --redact=N keeps N% visible.
+        cmd->add_flag("--redact{all}", a.redact_arg, "Hide secrets in every format: --redact replaces them with REDACTED, --redact=N keeps N% visible");
+        cmd->add_option("--baseline", a.baseline, "Report only findings not in this baseline file (keyfence's, or a gitleaks JSON report)");
+        cmd->add_option("--write-baseline", a.write_baseline, "Write this run's findings as a baseline file (hashes only, no secrets)");
         cmd->add_flag("--show-secrets", a.show_secrets, "Print secrets whole in the text report (masked by default)");
         cmd->add_option("--color", a.color, "Color the text report: auto, always or never")->capture_default_str()->check(CLI::IsMember({"auto", "always", "never"}));
         cmd->add_option("--max-file-size", max_size, "Skip (with a note) files larger than this, e.g. 100MB, 512K")->capture_default_str();
@@ -82,6 +85,8 @@ int main(int argc, char** argv) {
                                      std::tuple{history_cmd, &kc::history_command, &history}}) {
             if (!*cmd) continue;
             args->max_file_size = kc::parse_size(max_size);
+            args->tool_version = KEYFENCE_VERSION;
+            args->redact = kc::parse_redact(args->redact_arg);
             return fn(*args);
         }
         if (*install_cmd) return kc::hook_install_command(hook);

@@ -254,6 +254,7 @@ void Confirmer::search_window(const Input& in, const Window& w, std::vector<Find
         f.fingerprint = fingerprint_of(rule.id, secret);
         f.binary = facts->binary;
         f.tags = rule.tags;
+        f.remediation = rule.remediation;
         out.push_back(std::move(f));
     }
 }
@@ -295,6 +296,7 @@ void Confirmer::confirm(const Input& in, const match::Matcher& m, std::vector<Fi
         f.path = in.path;
         f.fingerprint = fingerprint_of(rule.id, in.path);
         f.tags = rule.tags;
+        f.remediation = rule.remediation;
         out.push_back(std::move(f));
     }
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(), finding_less);

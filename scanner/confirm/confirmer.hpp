@@ -21,6 +21,7 @@ struct SuppressionCounts {
     std::uint64_t entropy = 0;       // below the rule's entropy floor
     std::uint64_t placeholder = 0;   // a made-up value (see checks/placeholder.hpp)
     std::uint64_t ignore_file = 0;   // fingerprint listed in .keyfenceignore
+    std::uint64_t baseline = 0;      // already in the --baseline file
 };
 
 class Confirmer {

@@ -39,6 +39,7 @@ struct Finding {
     bool binary = false;      // found in binary content (report the byte offset)
     std::string encoding;     // "base64" when found by decoding: the location is the encoded span's
     std::vector<std::string> tags;
+    std::string remediation;            // the rule's line on how to revoke such a key
     std::size_t job = 0;                // which job (file or blob) of its source it came from
     std::optional<CommitInfo> commit;   // history scans: the commit that introduced it
     std::vector<Place> also_in;         // history scans: every other commit/path holding the same secret

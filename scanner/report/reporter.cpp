@@ -5,19 +5,56 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "report/csv_reporter.hpp"
+#include "report/filter_repo_reporter.hpp"
 #include "report/json_reporter.hpp"
+#include "report/junit_reporter.hpp"
+#include "report/sarif_reporter.hpp"
 #include "report/text_reporter.hpp"
 
 namespace keyfence::report {
+namespace {
 
-void check_format(std::string_view format) {
-    if (format != "text" && format != "json") throw Error(fmt::format("unknown --format '{}' (known: text, json)", format));
+struct Format {
+    std::string_view name;
+    SecretDisplay default_display;
+    std::unique_ptr<Reporter> (*make)(const ReportOptions&);
+};
+
+template <typename R>
+std::unique_ptr<Reporter> make(const ReportOptions& o) {
+    return std::make_unique<R>(o);
 }
 
-std::unique_ptr<Reporter> make_reporter(std::string_view format, const ReportOptions& options) {
-    check_format(format);
-    if (format == "json") return std::make_unique<JsonReporter>(options);
-    return std::make_unique<TextReporter>(options);
+constexpr Format kFormats[] = {
+    {"text", SecretDisplay::kMasked, make<TextReporter>},
+    {"json", SecretDisplay::kFull, make<JsonReporter>},
+    {"jsonl", SecretDisplay::kFull, make<JsonlReporter>},
+    {"csv", SecretDisplay::kFull, make<CsvReporter>},
+    {"sarif", SecretDisplay::kMasked, make<SarifReporter>},
+    {"junit", SecretDisplay::kMasked, make<JunitReporter>},
+    {"filter-repo", SecretDisplay::kFull, make<FilterRepoReporter>},
+};
+
+const Format& find_format(std::string_view name) {
+    for (const Format& f : kFormats)
+        if (f.name == name) return f;
+    throw Error(fmt::format("unknown --format '{}' (known: {})", name, known_formats()));
+}
+
+}  // namespace
+
+std::string_view known_formats() { return "text, json, jsonl, csv, sarif, junit, filter-repo"; }
+
+void check_format(std::string_view format) { find_format(format); }
+
+std::unique_ptr<Reporter> make_reporter(std::string_view format, ReportOptions options) {
+    const Format& f = find_format(format);
+    if (options.secrets.display == SecretDisplay::kDefault) options.secrets.display = f.default_display;
+    if (f.name == "filter-repo" && options.secrets.display != SecretDisplay::kFull && options.secrets.display != SecretDisplay::kMasked)
+        throw Error("--format filter-repo writes the secrets to replace; it cannot be combined with --redact");
+    if (f.name == "filter-repo") options.secrets.display = SecretDisplay::kFull;
+    return f.make(options);
 }
 
 std::string mask_secret(std::string_view secret) {
@@ -32,18 +69,26 @@ std::string mask_secret(std::string_view secret) {
     return std::string(secret.substr(0, prefix + keep)) + "…" + std::string(secret.substr(secret.size() - keep));
 }
 
-std::string shown_secret(std::string_view secret, SecretDisplay how) {
-    switch (how) {
+std::string shown_secret(std::string_view secret, const SecretStyle& style) {
+    switch (style.display) {
         case SecretDisplay::kFull: return std::string(secret);
         case SecretDisplay::kRedacted: return "REDACTED";
+        case SecretDisplay::kPartial: {
+            // The visible share is split between the start and the end; the middle is starred out.
+            const std::size_t visible = secret.size() * std::min(style.visible_percent, 100u) / 100;
+            const std::size_t head = (visible + 1) / 2, tail = visible / 2;
+            return std::string(secret.substr(0, head)) + std::string(secret.size() - head - tail, '*') +
+                   std::string(secret.substr(secret.size() - tail));
+        }
+        case SecretDisplay::kDefault:
         case SecretDisplay::kMasked: break;
     }
     return mask_secret(secret);
 }
 
-std::string hide_in(std::string_view text, std::string_view secret, SecretDisplay how) {
-    if (how == SecretDisplay::kFull || secret.empty()) return std::string(text);
-    const std::string shown = shown_secret(secret, how);
+std::string hide_in(std::string_view text, std::string_view secret, const SecretStyle& style) {
+    if (style.display == SecretDisplay::kFull || secret.empty()) return std::string(text);
+    const std::string shown = shown_secret(secret, style);
     std::string out;
     std::size_t pos = 0;
     for (std::size_t hit; (hit = text.find(secret, pos)) != std::string_view::npos; pos = hit + secret.size())

@@ -1,5 +1,6 @@
 #pragma once
-// Reporter: the seam between findings and a report format. One file per format.
+// Reporter: the seam between findings and a report format. One file per format; this file holds the
+// registry and how secrets are shown.
 #include <memory>
 #include <ostream>
 #include <string>
@@ -10,11 +11,23 @@
 
 namespace keyfence::report {
 
-enum class SecretDisplay { kMasked, kFull, kRedacted };
+enum class SecretDisplay {
+    kDefault,   // what the format shows unless told otherwise (see make_reporter)
+    kMasked,    // "sk-proj-AbCd…wxyz"
+    kFull,      // --show-secrets
+    kRedacted,  // --redact: "REDACTED"
+    kPartial,   // --redact=N: N% of the secret stays visible, the rest becomes '*'
+};
+
+struct SecretStyle {
+    SecretDisplay display = SecretDisplay::kDefault;
+    unsigned visible_percent = 0;  // for kPartial
+};
 
 struct ReportOptions {
-    SecretDisplay secrets = SecretDisplay::kMasked;
+    SecretStyle secrets;
     bool color = false;
+    std::string tool_version;
 };
 
 class Reporter {
@@ -23,19 +36,23 @@ public:
     virtual void write(const std::vector<Finding>& findings, std::ostream& out) const = 0;
 };
 
-// Throws keyfence::Error for an unknown format name.
-std::unique_ptr<Reporter> make_reporter(std::string_view format, const ReportOptions& options);
+// Names of every format, for --help and errors.
+std::string_view known_formats();
 
-// Throws the same error make_reporter would, before any scanning work is done.
+// Throws keyfence::Error for an unknown format name, before any scanning work is done.
 void check_format(std::string_view format);
+
+// Builds the reporter. kDefault becomes kMasked for formats people read (text, sarif, junit) and kFull for
+// machine formats (json, jsonl, csv, filter-repo). filter-repo refuses redaction: it needs the secrets.
+std::unique_ptr<Reporter> make_reporter(std::string_view format, ReportOptions options);
 
 // "sk-proj-AbCd…wxyz": the non-secret prefix, a few characters at each end, an ellipsis between.
 std::string mask_secret(std::string_view secret);
 
-// The secret as the options say to show it (masked, whole, or "REDACTED").
-std::string shown_secret(std::string_view secret, SecretDisplay how);
+// The secret as the style says to show it.
+std::string shown_secret(std::string_view secret, const SecretStyle& style);
 
 // text with every occurrence of secret replaced by its shown form.
-std::string hide_in(std::string_view text, std::string_view secret, SecretDisplay how);
+std::string hide_in(std::string_view text, std::string_view secret, const SecretStyle& style);
 
 }  // namespace keyfence::report

@@ -21,23 +21,39 @@ void TextReporter::write(const std::vector<Finding>& findings, std::ostream& out
     const char* red = color ? "\x1b[31m" : "";
     const char* dim = color ? "\x1b[2m" : "";
     const char* reset = color ? "\x1b[0m" : "";
+    const std::string* current_path = nullptr;
     for (const Finding& f : findings) {
+        if (!current_path || *current_path != f.path) {  // findings come sorted by path: one heading per file
+            current_path = &f.path;
+            out << fmt::format("{}{}{}\n", bold, printable(f.path), reset);
+        }
         if (f.secret.empty()) {  // path-only rule: the file itself is the finding
-            out << fmt::format("{}{}{}  {}{}{}  {}\n\n", bold, f.path, reset, red, f.rule_id, reset, f.description);
+            out << fmt::format("  {}{}{}  {}\n", red, f.rule_id, reset, f.description);
+            if (!f.remediation.empty()) out << fmt::format("    fix: {}\n", f.remediation);
+            out << "\n";
             continue;
         }
-        std::string where = f.binary ? fmt::format("{} (binary, byte offset {})", f.path, f.offset)
-                                     : fmt::format("{}:{}:{}", f.path, f.line, f.column);
+        // path:line:column on every finding, so terminals and editors can jump to it.
+        std::string where = f.binary ? fmt::format("{} (byte offset {})", printable(f.path), f.offset)
+                                     : fmt::format("{}:{}:{}", printable(f.path), f.line, f.column);
         if (!f.encoding.empty()) where += fmt::format(" ({}-encoded)", f.encoding);
-        out << fmt::format("{}{}{}  {}{}{}  {}\n", bold, where, reset, red, f.rule_id, reset, f.description);
+        out << fmt::format("  {}  {}{}{}  {}\n", where, red, f.rule_id, reset, f.description);
         out << fmt::format("    secret: {}\n", printable(shown_secret(f.secret, options_.secrets)));
         if (!f.binary) out << fmt::format("    {}{}{}\n", dim, printable(hide_in(f.line_text, f.secret, options_.secrets)), reset);
         if (f.commit)
-            out << fmt::format("    commit: {} {} <{}> {}  {}\n", f.commit->id.substr(0, 12), f.commit->author_name, f.commit->author_email,
-                               f.commit->date, printable(f.commit->summary));
+            out << fmt::format("    commit: {} {} <{}> {}  {}\n", f.commit->id.substr(0, 12), printable(f.commit->author_name),
+                               printable(f.commit->author_email), f.commit->date, printable(f.commit->summary));
         if (!f.also_in.empty()) out << fmt::format("    also in {} other place{}\n", f.also_in.size(), f.also_in.size() == 1 ? "" : "s");
+        if (!f.remediation.empty()) out << fmt::format("    fix: {}\n", f.remediation);
         out << fmt::format("    fingerprint: {}\n\n", f.fingerprint);
     }
+    if (findings.empty()) return;
+    out << fmt::format("{}What to do{}\n", bold, reset)
+        << "  1. Revoke each key now, where its 'fix' line says: a key that was ever pushed is compromised,\n"
+           "     and deleting it from the code does not un-leak it.\n"
+           "  2. Remove it from the code; load it from an environment variable or a git-ignored .env file.\n"
+           "  3. If it reached history, purge it: keyfence history --format filter-repo -o expr.txt, then\n"
+           "     git filter-repo --replace-text expr.txt (see README), and audit again.\n";
 }
 
 }  // namespace keyfence::report

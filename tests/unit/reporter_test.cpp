@@ -4,10 +4,12 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "report/baseline.hpp"
 #include "report/reporter.hpp"
 
 using namespace keyfence;
 using report::SecretDisplay;
+using report::SecretStyle;
 
 namespace {
 Finding sample() {
@@ -17,15 +19,20 @@ Finding sample() {
     f.path = "src/app.py";
     f.line = 3;
     f.column = 9;
+    f.end_line = 3;
+    f.end_column = 42;
     f.secret = "sk-demo-Abcdefghijklmnopqrstuvwxyz";
     f.match = "KEY = \"" + f.secret + "\"";
     f.line_text = f.match;
     f.fingerprint = "0123456789abcdef0123456789abcdef";
+    f.remediation = "Revoke it at https://demo.invalid/keys";
     return f;
 }
-std::string render(std::string_view format, SecretDisplay how) {
+std::string render(std::string_view format, SecretDisplay how = SecretDisplay::kDefault, unsigned percent = 0) {
     std::ostringstream out;
-    report::make_reporter(format, {how, false})->write({sample()}, out);
+    report::ReportOptions o;
+    o.secrets = {how, percent};
+    report::make_reporter(format, o)->write({sample()}, out);
     return out.str();
 }
 }  // namespace
@@ -34,31 +41,106 @@ TEST_CASE("masking keeps the provider prefix and a few characters at each end") 
     CHECK(report::mask_secret("sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz") == "sk-proj-AbCd…WxYz");
     CHECK(report::mask_secret(std::string("AK") + "IAABCDEFGHIJKLMNOP") == "AKIA…MNOP");
     CHECK(report::mask_secret("short") == "s…t");
-    CHECK(report::hide_in("a=KEY; b=KEY", "KEY", SecretDisplay::kRedacted) == "a=REDACTED; b=REDACTED");
+    CHECK(report::hide_in("a=KEY; b=KEY", "KEY", {SecretDisplay::kRedacted, 0}) == "a=REDACTED; b=REDACTED");
+    CHECK(report::shown_secret("0123456789", {SecretDisplay::kPartial, 40}) == "01******89");
+    CHECK(report::shown_secret("0123456789", {SecretDisplay::kPartial, 0}) == "**********");
 }
 
-TEST_CASE("text report masks by default, shows whole on request, never leaks with --redact") {
+TEST_CASE("text report: grouped by file, masked by default, remediation and what to do; never leaks with --redact") {
     const std::string secret = sample().secret;
-    const std::string masked = render("text", SecretDisplay::kMasked);
-    CHECK(masked.find("src/app.py:3:9") != std::string::npos);
+    const std::string masked = render("text");
+    CHECK(masked.find("src/app.py\n  src/app.py:3:9") != std::string::npos);
     CHECK(masked.find("demo-rule") != std::string::npos);
     CHECK(masked.find(secret) == std::string::npos);
+    CHECK(masked.find("fix: Revoke it at https://demo.invalid/keys") != std::string::npos);
+    CHECK(masked.find("What to do") != std::string::npos);
     CHECK(render("text", SecretDisplay::kFull).find(secret) != std::string::npos);
     const std::string redacted = render("text", SecretDisplay::kRedacted);
     CHECK(redacted.find(secret) == std::string::npos);
     CHECK(redacted.find("REDACTED") != std::string::npos);
 }
 
-TEST_CASE("json report carries every field; --redact hides the secret everywhere") {
-    const auto j = nlohmann::json::parse(render("json", SecretDisplay::kMasked));
-    REQUIRE(j.is_array());
+TEST_CASE("json and jsonl carry every field; machine formats show the secret unless redacted") {
+    const auto j = nlohmann::json::parse(render("json"));
     REQUIRE(j.size() == 1);
     for (const char* key : {"rule_id", "description", "path", "line", "column", "end_line", "end_column", "offset", "secret", "match",
-                            "line_text", "entropy", "fingerprint", "binary", "tags"})
+                            "line_text", "entropy", "fingerprint", "binary", "tags", "remediation"})
         CHECK_MESSAGE(j[0].contains(key), key);
-    CHECK(j[0]["secret"] == sample().secret);  // machine formats carry the value unless redacted
-    const std::string redacted = render("json", SecretDisplay::kRedacted);
-    CHECK(redacted.find(sample().secret) == std::string::npos);
+    CHECK(j[0]["secret"] == sample().secret);
+    const std::string lines = render("jsonl");
+    CHECK(std::count(lines.begin(), lines.end(), '\n') == 1);
+    CHECK(nlohmann::json::parse(lines)["fingerprint"] == sample().fingerprint);
+    for (const char* fmt : {"json", "jsonl", "csv", "sarif", "junit", "text"}) {
+        const std::string r = render(fmt, SecretDisplay::kRedacted);
+        CHECK_MESSAGE(r.find(sample().secret) == std::string::npos, fmt);
+        const std::string p = render(fmt, SecretDisplay::kPartial, 20);
+        CHECK_MESSAGE(p.find(sample().secret) == std::string::npos, fmt);
+    }
+}
+
+TEST_CASE("csv quotes fields and has a header") {
+    const std::string csv = render("csv");
+    CHECK(csv.rfind("rule_id,description,path,line,column", 0) == 0);
+    CHECK(csv.find("demo-rule,Demo,src/app.py,3,9,3,42,") != std::string::npos);
+}
+
+TEST_CASE("sarif 2.1.0 has the fields GitHub code scanning reads, and masks secrets") {
+    const auto doc = nlohmann::json::parse(render("sarif"));
+    CHECK(doc["version"] == "2.1.0");
+    const auto& run = doc["runs"][0];
+    const auto& rule = run["tool"]["driver"]["rules"][0];
+    CHECK(rule["id"] == "demo-rule");
+    CHECK(rule["name"] == "DemoRule");
+    CHECK(rule["shortDescription"]["text"] == "Demo");
+    CHECK(rule["help"]["text"].get<std::string>().find("demo.invalid") != std::string::npos);
+    const auto& res = run["results"][0];
+    CHECK(res["ruleId"] == "demo-rule");
+    CHECK(res["level"] == "error");
+    const auto& loc = res["locations"][0]["physicalLocation"];
+    CHECK(loc["artifactLocation"]["uri"] == "src/app.py");
+    CHECK(loc["region"]["startLine"] == 3);
+    CHECK(loc["region"]["startColumn"] == 9);
+    CHECK(loc["region"]["endColumn"] == 43);
+    CHECK(res["partialFingerprints"]["keyfence/v1"] == sample().fingerprint);
+    CHECK(doc.dump().find(sample().secret) == std::string::npos);
+}
+
+TEST_CASE("junit: one failing case per finding, one passing case when clean") {
+    const std::string x = render("junit");
+    CHECK(x.find("failures=\"1\"") != std::string::npos);
+    CHECK(x.find("<failure message=\"Demo\" type=\"demo-rule\">") != std::string::npos);
+    std::ostringstream clean;
+    report::make_reporter("junit", {})->write({}, clean);
+    CHECK(clean.str().find("name=\"no secrets found\"") != std::string::npos);
+}
+
+TEST_CASE("filter-repo: one literal line per distinct secret, PEM bodies line by line, never with --redact") {
+    Finding pem = sample();
+    pem.secret = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\nQ29sZ4aP5Rq\n-----END RSA PRIVATE KEY-----";
+    std::ostringstream out;
+    report::make_reporter("filter-repo", {})->write({sample(), sample(), pem}, out);
+    const std::string text = out.str();
+    CHECK(text.find("literal:" + sample().secret + "==>REDACTED\n") != std::string::npos);
+    CHECK(text.find("literal:MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo==>REDACTED\n") != std::string::npos);
+    CHECK(text.find("QRq") == std::string::npos);       // too short to replace history-wide
+    CHECK(text.find("-----BEGIN") == std::string::npos);  // armour lines stay
+    CHECK(std::count(text.begin(), text.end(), '\n') == 3);  // comment + 2 expressions
+    report::ReportOptions redacted;
+    redacted.secrets.display = SecretDisplay::kRedacted;
+    CHECK_THROWS_AS(report::make_reporter("filter-repo", redacted), Error);
+}
+
+TEST_CASE("baseline: hashes only, sorted, deduplicated; gitleaks reports work as baselines") {
+    Finding a = sample(), b = sample();
+    b.fingerprint = "00000000000000000000000000000000";
+    b.secret = "another-secret-value-9f8e7d";
+    const std::string text = report::baseline_text({a, b, a});
+    CHECK(text.find(a.secret) == std::string::npos);
+    CHECK(text.find(b.secret) == std::string::npos);
+    CHECK(text.find("\"line\"") == std::string::npos);
+    CHECK(text.find("\"path\"") == std::string::npos);
+    CHECK(text.find(b.fingerprint) < text.find(a.fingerprint));
+    CHECK(nlohmann::json::parse(text)["entries"].size() == 2);
 }
 
 TEST_CASE("an unknown format is an error") { CHECK_THROWS_AS(report::make_reporter("yaml", {}), Error); }
