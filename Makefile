@@ -5,7 +5,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 DEPS := cmake g++ make pkg-config git libhyperscan-dev libre2-dev libfmt-dev libtomlplusplus-dev libcli11-dev \
-        nlohmann-json3-dev doctest-dev libssl-dev zlib1g-dev libgit2-dev libarchive-dev
+        nlohmann-json3-dev doctest-dev libssl-dev zlib1g-dev libgit2-dev libarchive-dev git-filter-repo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build audit test clean

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "support/fake_keys.hpp"
+#include "support/git_repo.hpp"
 #include "support/run.hpp"
 
 using namespace keyfence::test;
@@ -13,33 +14,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-// A repository in a temporary directory, driven with the git CLI.
-class Repo {
-public:
-    explicit Repo(bool bare = false) {
-        REQUIRE(git(std::string("init -q -b main") + (bare ? " --bare" : "")).exit_code == 0);
-    }
-    const fs::path& path() const { return dir_.path(); }
-    RunResult git(const std::string& args) const {
-        return run_shell("GIT_AUTHOR_DATE='2026-01-02T03:04:05+01:00' GIT_COMMITTER_DATE='2026-01-02T03:04:05+01:00' git -C " +
-                         shell_quote(dir_.path().string()) + " -c user.name='Ada Lovelace' -c user.email=ada@example.com -c commit.gpgsign=false " + args);
-    }
-    void write(const std::string& rel, const std::string& content) const { dir_.write(rel, content); }
-    std::string commit(const std::string& message) const {
-        REQUIRE(git("add -A").exit_code == 0);
-        const auto r = git("commit -q --allow-empty -m " + shell_quote(message));
-        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-        return head();
-    }
-    std::string head() const {
-        auto r = git("rev-parse HEAD");
-        return r.out.substr(0, r.out.find('\n'));
-    }
-
-private:
-    TempDir dir_;
-};
 
 json history_json(const fs::path& repo, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"history", repo.string()};
