@@ -21,6 +21,10 @@ TEST_CASE("random keys of real shapes are not placeholders") {
         CHECK_FALSE(looks_like_placeholder(test::base62_crc32_token("ghp", seed)));
         CHECK_FALSE(looks_like_placeholder(test::aws_access_key_id(seed)));
     }
+    // An OpenSSH key body has runs of 'A' (zero length fields): long key blocks skip the run checks.
+    std::string openssh = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n";
+    for (int i = 0; i < 6; ++i) openssh += test::random_chars(test::kBase62, 70, 400 + static_cast<std::uint64_t>(i)) + "\n";
+    CHECK_FALSE(looks_like_placeholder(openssh + "-----END OPENSSH PRIVATE KEY-----"));
     // Dashes of PEM armour are not alphanumerics: they do not make a run.
     CHECK_FALSE(looks_like_placeholder("-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEA3Zq9\n-----END RSA PRIVATE KEY-----"));
 }

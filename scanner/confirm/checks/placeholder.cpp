@@ -11,6 +11,7 @@ namespace keyfence::confirm {
 namespace {
 
 constexpr std::size_t kRun = 6;  // equal or consecutive alphanumerics that make a string a placeholder
+constexpr std::size_t kMaxTokenLength = 256;  // longer secrets (key blocks) skip the structure checks
 
 // Words that mark a value as made up (5+ letters, so random keys do not spell them by chance).
 constexpr std::array<std::string_view, 12> kWords = {"example", "placeholder", "changeme", "redacted", "dummy",
@@ -47,6 +48,9 @@ bool looks_like_placeholder(std::string_view secret) {
     if (std::find(kValues.begin(), kValues.end(), lower) != kValues.end()) return true;
     for (std::string_view w : kWords)
         if (lower.find(w) != std::string::npos) return true;
+    // Structure checks fit tokens, not long structured secrets: an OpenSSH or DER key body holds runs like
+    // "AAAAAAAA" by design (length fields), so PEM blocks and other long values stop here.
+    if (secret.size() > kMaxTokenLength) return false;
     // Low variety: a long value made of three or fewer distinct characters ("abcabcabc…", "0000…").
     std::array<bool, 256> seen{};
     std::size_t distinct = 0;
