@@ -8,9 +8,6 @@
 #include <iostream>
 
 #include "core/error.hpp"
-#include "report/baseline.hpp"
-#include "report/output_file.hpp"
-#include "report/reporter.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -96,55 +93,6 @@ void print_summary(const scan::ScanResult& r) {
     if (r.stats.skipped) line += fmt::format("; {} skipped", r.stats.skipped);
     if (!r.diagnostics.empty()) line += fmt::format("; {} note{}", r.diagnostics.size(), r.diagnostics.size() == 1 ? "" : "s");
     std::cerr << line << "\n";
-}
-
-std::uint64_t apply_ignore_file(const std::optional<fs::path>& root, std::vector<Finding>& findings) {
-    if (!root) return 0;
-    std::ifstream in(*root / ".keyfenceignore");
-    if (!in) return 0;
-    std::vector<std::string> entries;
-    for (std::string line; std::getline(in, line);) {
-        if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-        const auto b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
-        if (b != std::string::npos) entries.push_back(line.substr(b, e - b + 1));
-    }
-    const auto before = findings.size();
-    std::erase_if(findings, [&](const Finding& f) {
-        return std::any_of(entries.begin(), entries.end(), [&](const std::string& e) {
-            return e == f.fingerprint || e == f.fingerprint + ":" + f.path;  // "fingerprint:path": only in that file
-        });
-    });
-    return before - findings.size();
-}
-
-int report_and_exit_code(const ScanArgs& args, scan::ScanResult& result, const std::optional<fs::path>& root) {
-    report::ReportOptions ropts;
-    ropts.secrets.display = args.redact == 0  ? report::SecretDisplay::kRedacted
-                            : args.redact > 0 ? report::SecretDisplay::kPartial
-                            : args.show_secrets ? report::SecretDisplay::kFull
-                                                : report::SecretDisplay::kDefault;
-    ropts.secrets.visible_percent = args.redact > 0 ? static_cast<unsigned>(args.redact) : 0;
-    ropts.color = args.color == "always" || (args.color == "auto" && !args.output && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
-    ropts.tool_version = args.tool_version;
-    auto reporter = report::make_reporter(args.format, ropts);
-    std::optional<report::Baseline> baseline;
-    if (args.baseline) baseline = report::Baseline::load(*args.baseline);
-
-    result.suppressed.ignore_file += apply_ignore_file(root, result.findings);
-    if (args.write_baseline) report::write_private_file(*args.write_baseline, report::baseline_text(result.findings));
-    if (baseline) {
-        const auto before = result.findings.size();
-        std::erase_if(result.findings, [&](const Finding& f) { return baseline->contains(f); });
-        result.suppressed.baseline += before - result.findings.size();
-    }
-    std::ostringstream report;
-    reporter->write(result.findings, report);
-    if (args.output) report::write_private_file(*args.output, report.str());
-    else std::cout << report.str() << std::flush;
-    print_summary(result);
-    if (!result.findings.empty()) return static_cast<int>(ExitCode::kFindings);
-    // An interrupted scan saw only part of its input: never call that clean.
-    return static_cast<int>(result.interrupted ? ExitCode::kError : ExitCode::kClean);
 }
 
 namespace {

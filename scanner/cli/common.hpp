@@ -16,13 +16,6 @@ std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path&
 // Resolves the active rules (--config, .keyfence.toml at repo_root, built-in) and prints loader warnings.
 rules::RuleSet load_rules(const CommonOptions& common, const std::optional<std::filesystem::path>& repo_root);
 
-// Drops findings whose fingerprint (or "fingerprint:path") is listed in ROOT/.keyfenceignore; returns how many.
-std::uint64_t apply_ignore_file(const std::optional<std::filesystem::path>& root, std::vector<Finding>& findings);
-
-// Applies .keyfenceignore, writes the report as args say (stdout or a 0600 file), prints the summary,
-// and returns the exit code (0 clean, 1 findings).
-int report_and_exit_code(const ScanArgs& args, scan::ScanResult& result, const std::optional<std::filesystem::path>& root);
-
 // Diagnostics, then one summary line, on stderr.
 void print_summary(const scan::ScanResult& result);
 

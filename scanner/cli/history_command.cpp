@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "cli/report_session.hpp"
 #include "match/database_cache.hpp"
 #include "report/reporter.hpp"
 #include "source/git/history_source.hpp"
@@ -11,7 +12,7 @@
 namespace keyfence::cli {
 
 int history_command(const ScanArgs& args) {
-    report::check_format(args.format);
+    report::check_format(args.format);  // before the walk, which can take a while
     const std::string repo = args.paths.empty() ? "." : args.paths.front();
     source::HistoryOptions hopts;
     if (args.paths.size() > 1) hopts.revisions.assign(args.paths.begin() + 1, args.paths.end());
@@ -21,6 +22,7 @@ int history_command(const ScanArgs& args) {
     hopts.progress = true;
     source::HistorySource history(repo, hopts);
     const std::optional<std::filesystem::path> root = history.root();
+    ReportSession session(args, root);
     scan::Engine engine(load_rules(args.common, root), match::default_cache_dir());
 
     scan::ScanOptions sopts;
@@ -29,7 +31,7 @@ int history_command(const ScanArgs& args) {
     sopts.stop = hopts.stop;
     scan::ScanResult result = scan::run_scan(engine, history, sopts);
     std::cerr << fmt::format("keyfence: {} commits walked, {} unique blobs\n", history.commit_count(), history.job_count());
-    return report_and_exit_code(args, result, root);
+    return session.finish(result);
 }
 
 }  // namespace keyfence::cli

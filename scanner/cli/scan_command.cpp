@@ -1,5 +1,6 @@
 // keyfence scan PATH...: files, directories and standard input.
 #include "cli/common.hpp"
+#include "cli/report_session.hpp"
 #include "match/database_cache.hpp"
 #include "report/reporter.hpp"
 #include "source/file_source.hpp"
@@ -7,9 +8,9 @@
 namespace keyfence::cli {
 
 int scan_command(const ScanArgs& args) {
-    report::check_format(args.format);  // an unknown format fails before any work
     const std::string first = args.paths.front() == "-" ? std::string(".") : args.paths.front();
     const auto root = find_repo_root(first);
+    ReportSession session(args, root);  // a bad --format or --baseline fails before any work
     scan::Engine engine(load_rules(args.common, root), match::default_cache_dir());
     source::FileSource files(args.paths, args.max_file_size);
 
@@ -17,8 +18,9 @@ int scan_command(const ScanArgs& args) {
     sopts.threads = args.threads;
     sopts.progress = true;
     sopts.stop = &install_stop_flag();
+    sopts.on_job_findings = session.stream_callback();
     scan::ScanResult result = scan::run_scan(engine, files, sopts);
-    return report_and_exit_code(args, result, root);
+    return session.finish(result);
 }
 
 }  // namespace keyfence::cli

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cli/common.hpp"
+#include "cli/report_session.hpp"
 #include "core/git_handles.hpp"
 #include "match/database_cache.hpp"
 #include "report/reporter.hpp"
@@ -13,27 +14,28 @@
 namespace keyfence::cli {
 
 int staged_command(const ScanArgs& args) {
-    report::check_format(args.format);
     const std::string repo = args.paths.empty() ? "." : args.paths.front();
+    const auto root = find_repo_root(repo);
+    ReportSession session(args, root);  // a bad --format or --baseline fails before any work
     // libgit2's global init loads the system's CA certificates (~4 ms measured, for TLS we never use):
     // let it run on the other core while the rules load.
     std::thread git_init([] { ensure_libgit2(); });
     std::optional<scan::Engine> engine;
     try {
-        engine.emplace(load_rules(args.common, find_repo_root(repo)), match::default_cache_dir());
+        engine.emplace(load_rules(args.common, root), match::default_cache_dir());
     } catch (...) {
         git_init.join();
         throw;
     }
     git_init.join();
     source::StagedSource staged(repo, args.whole_files, args.max_file_size);
-    const std::optional<std::filesystem::path> root = staged.root();
 
     scan::ScanOptions sopts;
     sopts.threads = staged.job_count() <= 8 ? 1 : args.threads;  // small commits start no threads
     sopts.stop = &install_stop_flag();
+    sopts.on_job_findings = session.stream_callback();
     scan::ScanResult result = scan::run_scan(*engine, staged, sopts);
-    const int code = report_and_exit_code(args, result, root);
+    const int code = session.finish(result);
     if (code == static_cast<int>(ExitCode::kFindings)) {
         std::cerr << fmt::format("\nkeyfence: commit blocked: {} secret{} in the staged changes.\n", result.findings.size(),
                                  result.findings.size() == 1 ? "" : "s");

@@ -12,33 +12,57 @@
 
 namespace keyfence::report {
 
-void write_private_file(const std::filesystem::path& target, const std::string& content) {
-    const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
-    std::string tmpl = (dir / (".keyfence-report-XXXXXX")).string();
-    const int fd = ::mkstemp(tmpl.data());  // mkstemp creates the file with mode 0600
-    if (fd < 0) throw Error(fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
-    auto fail = [&](int err) {
-        ::close(fd);
-        ::unlink(tmpl.c_str());
-        throw Error(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)));
-    };
-    if (::fchmod(fd, 0600) != 0) fail(errno);
-    for (std::size_t done = 0; done < content.size();) {
-        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+PrivateFile::PrivateFile(std::filesystem::path target) : target_(std::move(target)) {
+    const std::filesystem::path dir = target_.has_parent_path() ? target_.parent_path() : ".";
+    tmp_ = (dir / ".keyfence-report-XXXXXX").string();
+    fd_ = ::mkstemp(tmp_.data());  // mkstemp creates the file with mode 0600
+    if (fd_ < 0) throw Error(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno)));
+    if (::fchmod(fd_, 0600) != 0) fail(errno);
+}
+
+PrivateFile::~PrivateFile() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+        ::unlink(tmp_.c_str());
+    }
+}
+
+void PrivateFile::fail(int err) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+    fd_ = -1;
+    throw Error(fmt::format("cannot write {}: {}", target_.string(), std::strerror(err)));
+}
+
+void PrivateFile::write(std::string_view data) {
+    for (std::size_t done = 0; done < data.size();) {
+        const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) fail(errno);
         done += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0) fail(errno);
+}
+
+void PrivateFile::commit() {
+    if (::fsync(fd_) != 0) fail(errno);
+    const int fd = fd_;
+    fd_ = -1;
     if (::close(fd) != 0) {
-        ::unlink(tmpl.c_str());
-        throw Error(fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
-    }
-    if (::rename(tmpl.c_str(), target.c_str()) != 0) {
         const int err = errno;
-        ::unlink(tmpl.c_str());
-        throw Error(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)));
+        ::unlink(tmp_.c_str());
+        throw Error(fmt::format("cannot write {}: {}", target_.string(), std::strerror(err)));
     }
+    if (::rename(tmp_.c_str(), target_.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(tmp_.c_str());
+        throw Error(fmt::format("cannot write {}: {}", target_.string(), std::strerror(err)));
+    }
+}
+
+void write_private_file(const std::filesystem::path& target, const std::string& content) {
+    PrivateFile file(target);
+    file.write(content);
+    file.commit();
 }
 
 }  // namespace keyfence::report

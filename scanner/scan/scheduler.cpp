@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <mutex>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -41,6 +42,8 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
     std::atomic<std::size_t> cursor{0};
     std::atomic<std::uint64_t> done_inputs{0}, done_bytes{0};
     std::vector<WorkerResult> results(threads);
+    const bool streaming = options.on_job_findings && source.finishes_per_job();
+    std::mutex stream_mutex;
     auto work = [&](WorkerResult& r) {
         try {
             Worker worker(engine);
@@ -58,6 +61,17 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
                 const std::size_t before = r.findings.size();
                 worker.scan(in, r.findings);
                 for (std::size_t f = before; f < r.findings.size(); ++f) r.findings[f].job = i;
+                if (streaming && r.findings.size() > before) {
+                    std::vector<Finding> fresh(std::make_move_iterator(r.findings.begin() + static_cast<std::ptrdiff_t>(before)),
+                                               std::make_move_iterator(r.findings.end()));
+                    r.findings.resize(before);
+                    source.finish(fresh);
+                    {
+                        std::lock_guard lock(stream_mutex);
+                        options.on_job_findings(fresh);
+                    }
+                    r.findings.insert(r.findings.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+                }
                 ++r.stats.inputs;
                 r.stats.bytes += in.content.size();
                 done_inputs.fetch_add(1, std::memory_order_relaxed);
@@ -94,12 +108,13 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
         out.stats.skipped += r.stats.skipped;
         add(out.suppressed, r.suppressed);
     }
-    source.finish(out.findings);
+    if (!streaming) source.finish(out.findings);  // streamed findings were finished job by job
     std::sort(out.findings.begin(), out.findings.end(), finding_less);
     std::sort(out.diagnostics.begin(), out.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return a.path != b.path ? a.path < b.path : a.message < b.message;
     });
     out.interrupted = options.stop && options.stop->load();
+    out.streamed = streaming;
     out.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return out;
 }

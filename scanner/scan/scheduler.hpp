@@ -3,6 +3,7 @@
 // and sorts the results so the report is identical for any thread count.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 #include "confirm/confirmer.hpp"
 #include "scan/engine.hpp"
@@ -23,6 +24,7 @@ struct ScanResult {
     ScanStats stats;
     confirm::SuppressionCounts suppressed;
     bool interrupted = false;
+    bool streamed = false;  // every finding already went through ScanOptions::on_job_findings
 };
 
 struct ScanOptions {
@@ -31,6 +33,9 @@ struct ScanOptions {
     const std::atomic<bool>* stop = nullptr;
     // Draw a progress line on stderr (only when stderr is a terminal; never in pipes or CI logs).
     bool progress = false;
+    // Called (one call at a time) with each job's finished findings as soon as the job is scanned, when
+    // the source can finish findings per job; the findings are still in the result afterwards.
+    std::function<void(const std::vector<Finding>&)> on_job_findings;
 };
 
 ScanResult run_scan(const Engine& engine, const source::Source& source, const ScanOptions& options);

@@ -31,6 +31,9 @@ public:
     // Runs once on the merged findings: git sources drop findings outside added lines, attach the
     // introducing commit, fold repeats of one secret into one finding.
     virtual void finish(std::vector<Finding>& /*findings*/) const {}
+    // True when finish() works on any subset of findings, so each job's findings can be finished and
+    // streamed as soon as the job is scanned. History needs all of them (one finding per secret).
+    virtual bool finishes_per_job() const { return true; }
 };
 
 }  // namespace keyfence::source

@@ -149,7 +149,29 @@ TEST_CASE("filter-repo purge: the expressions file removes every key from histor
     CHECK(read_text(expr).find("literal:" + stripe_live_secret(83) + "==>REDACTED") != std::string::npos);
     const auto purge = repo.git("filter-repo --force --quiet --replace-text " + shell_quote(expr));
     REQUIRE_MESSAGE(purge.exit_code == 0, purge.err);
-    const auto after = run_keyfence({"history", ".", "--include-unreachable"}, "", repo.path());
+    const auto after = run_keyfence({"history", "."}, "", repo.path());
     CHECK_MESSAGE(after.exit_code == 0, after.out);
+    // The old objects may linger unreachable until the next gc: prune them, then nothing is left at all.
+    REQUIRE(repo.git("reflog expire --expire=now --all").exit_code == 0);
+    REQUIRE(repo.git("gc -q --prune=now").exit_code == 0);
+    const auto pruned = run_keyfence({"history", ".", "--include-unreachable"}, "", repo.path());
+    CHECK_MESSAGE(pruned.exit_code == 0, pruned.out);
     CHECK(read_text(repo.path() / "billing" / "settings.ini").find("REDACTED") != std::string::npos);
+}
+
+TEST_CASE("jsonl streams one finding per line (scan, staged) and is complete for history; files are 0600") {
+    Repo repo;
+    build_fixture(repo);
+    TempDir out;
+    const fs::path file = out.path() / "r.jsonl";
+    for (const char* cmd : {"scan", "history"}) {
+        const auto r = run_keyfence({cmd, ".", "--format", "jsonl", "--output", file.string()}, "", repo.path());
+        CHECK(r.exit_code == 1);
+        const std::string text = read_text(file);
+        std::size_t lines = 0;
+        for (std::size_t pos = 0, nl; (nl = text.find('\n', pos)) != std::string::npos; pos = nl + 1, ++lines)
+            CHECK(json::parse(text.substr(pos, nl - pos)).contains("fingerprint"));
+        CHECK(lines == (std::string(cmd) == "scan" ? 2u : 3u));  // the work tree holds 2 keys; history 3
+        CHECK((fs::status(file).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+    }
 }

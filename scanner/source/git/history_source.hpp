@@ -29,6 +29,7 @@ public:
     std::unique_ptr<Reader> make_reader() const override;
     const std::vector<Diagnostic>& enumeration_diagnostics() const override { return diagnostics_; }
     void finish(std::vector<Finding>& findings) const override;
+    bool finishes_per_job() const override { return false; }
 
     const std::filesystem::path& root() const { return root_; }
     std::size_t commit_count() const { return commits_.size(); }

@@ -1,0 +1,84 @@
+#include "cli/report_session.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/common.hpp"
+#include "report/json_reporter.hpp"
+
+namespace keyfence::cli {
+
+ReportSession::ReportSession(const ScanArgs& args, const std::optional<std::filesystem::path>& root) : args_(args) {
+    options_.secrets.display = args.redact == 0  ? report::SecretDisplay::kRedacted
+                               : args.redact > 0 ? report::SecretDisplay::kPartial
+                               : args.show_secrets ? report::SecretDisplay::kFull
+                                                   : report::SecretDisplay::kDefault;
+    options_.secrets.visible_percent = args.redact > 0 ? static_cast<unsigned>(args.redact) : 0;
+    options_.color = args.color == "always" || (args.color == "auto" && !args.output && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+    options_.tool_version = args.tool_version;
+    reporter_ = report::make_reporter(args.format, options_);  // an unknown format fails before any work
+    if (args.format == "jsonl" && options_.secrets.display == report::SecretDisplay::kDefault)
+        options_.secrets.display = report::SecretDisplay::kFull;  // as make_reporter does for jsonl
+    if (args.baseline) baseline_ = report::Baseline::load(*args.baseline);
+    if (root) {
+        std::ifstream in(*root / ".keyfenceignore");
+        for (std::string line; std::getline(in, line);) {
+            if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+            const auto b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
+            if (b != std::string::npos) ignore_entries_.push_back(line.substr(b, e - b + 1));
+        }
+    }
+}
+
+bool ReportSession::ignored(const Finding& f) const {
+    return std::any_of(ignore_entries_.begin(), ignore_entries_.end(), [&](const std::string& e) {
+        return e == f.fingerprint || e == f.fingerprint + ":" + f.path;  // "fingerprint:path": only in that file
+    });
+}
+
+std::function<void(const std::vector<Finding>&)> ReportSession::stream_callback() {
+    if (args_.format != "jsonl") return {};
+    if (args_.output) stream_file_ = std::make_unique<report::PrivateFile>(*args_.output);
+    streamed_ = true;
+    return [this](const std::vector<Finding>& findings) {
+        std::string lines;
+        for (const Finding& f : findings)
+            if (!ignored(f) && !(baseline_ && baseline_->contains(f)))
+                lines += report::finding_to_json(f, options_).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+        if (lines.empty()) return;
+        if (stream_file_) stream_file_->write(lines);
+        else std::cout << lines << std::flush;
+    };
+}
+
+int ReportSession::finish(scan::ScanResult& result) {
+    auto& findings = result.findings;
+    const auto before_ignore = findings.size();
+    std::erase_if(findings, [&](const Finding& f) { return ignored(f); });
+    result.suppressed.ignore_file += before_ignore - findings.size();
+    if (args_.write_baseline) report::write_private_file(*args_.write_baseline, report::baseline_text(findings));
+    if (baseline_) {
+        const auto before = findings.size();
+        std::erase_if(findings, [&](const Finding& f) { return baseline_->contains(f); });
+        result.suppressed.baseline += before - findings.size();
+    }
+    // A source that could not stream (history) is written whole, also for jsonl.
+    if (!(streamed_ && result.streamed)) {
+        std::ostringstream report;
+        reporter_->write(findings, report);
+        if (stream_file_) stream_file_->write(report.str());
+        else if (args_.output) report::write_private_file(*args_.output, report.str());
+        else std::cout << report.str() << std::flush;
+    }
+    if (stream_file_) stream_file_->commit();
+    print_summary(result);
+    if (!findings.empty()) return static_cast<int>(ExitCode::kFindings);
+    // An interrupted scan saw only part of its input: never call that clean.
+    return static_cast<int>(result.interrupted ? ExitCode::kError : ExitCode::kClean);
+}
+
+}  // namespace keyfence::cli

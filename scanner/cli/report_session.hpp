@@ -1,0 +1,44 @@
+#pragma once
+// ReportSession: everything between a scan's findings and the user. It loads the ignore file and the
+// baseline before the scan, streams jsonl as jobs finish, and at the end filters, writes the report
+// (stdout or a 0600 file), prints the summary and returns the exit code.
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "report/baseline.hpp"
+#include "report/output_file.hpp"
+#include "report/reporter.hpp"
+#include "scan/scheduler.hpp"
+
+namespace keyfence::cli {
+
+class ReportSession {
+public:
+    // Validates the format and loads .keyfenceignore (at root) and --baseline; throws keyfence::Error.
+    ReportSession(const ScanArgs& args, const std::optional<std::filesystem::path>& root);
+
+    // For ScanOptions::on_job_findings when the format streams (jsonl); empty otherwise.
+    std::function<void(const std::vector<Finding>&)> stream_callback();
+
+    // Applies the ignore file and baseline, writes the report (unless streamed), prints the summary;
+    // returns 0 clean, 1 findings, 2 interrupted without findings.
+    int finish(scan::ScanResult& result);
+
+private:
+    bool ignored(const Finding& f) const;
+
+    const ScanArgs& args_;
+    report::ReportOptions options_;
+    std::unique_ptr<report::Reporter> reporter_;
+    std::vector<std::string> ignore_entries_;
+    std::optional<report::Baseline> baseline_;
+    std::unique_ptr<report::PrivateFile> stream_file_;  // jsonl with --output
+    bool streamed_ = false;
+};
+
+}  // namespace keyfence::cli
