@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "core/error.hpp"
+#include "core/stop.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -96,9 +97,8 @@ void print_summary(const scan::ScanResult& r) {
 }
 
 namespace {
-std::atomic<bool> g_stop{false};
 extern "C" void on_stop_signal(int sig) {
-    if (g_stop.exchange(true)) {  // second signal: stop now
+    if (stop_requested().exchange(true)) {  // second signal: stop now
         std::signal(sig, SIG_DFL);
         std::raise(sig);
     }
@@ -106,9 +106,14 @@ extern "C" void on_stop_signal(int sig) {
 }  // namespace
 
 const std::atomic<bool>& install_stop_flag() {
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
-    return g_stop;
+    // No SA_RESTART: a read blocked on a pipe or FIFO returns EINTR, and the reader sees the request.
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    return stop_requested();
 }
 
 }  // namespace keyfence::cli

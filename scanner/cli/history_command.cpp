@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "core/stop.hpp"
 #include "cli/report_session.hpp"
 #include "match/database_cache.hpp"
 #include "report/reporter.hpp"
@@ -18,7 +19,7 @@ int history_command(const ScanArgs& args) {
     if (args.paths.size() > 1) hopts.revisions.assign(args.paths.begin() + 1, args.paths.end());
     hopts.include_unreachable = args.include_unreachable;
     hopts.max_file_size = args.max_file_size;
-    hopts.stop = &install_stop_flag();
+    hopts.stop = &stop_requested();
     hopts.progress = true;
     source::HistorySource history(repo, hopts);
     const std::optional<std::filesystem::path> root = history.root();

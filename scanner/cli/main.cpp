@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "cli/commands.hpp"
+#include "cli/common.hpp"
 #include "core/error.hpp"
 
 namespace kc = keyfence::cli;
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
             args->max_file_size = kc::parse_size(max_size);
             args->tool_version = KEYFENCE_VERSION;
             args->redact = kc::parse_redact(args->redact_arg);
+            kc::install_stop_flag();  // from the start: Ctrl-C during set-up also ends with a partial report
             return fn(*args);
         }
         if (*install_cmd) return kc::hook_install_command(hook);

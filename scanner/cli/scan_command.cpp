@@ -1,5 +1,6 @@
 // keyfence scan PATH...: files, directories and standard input.
 #include "cli/common.hpp"
+#include "core/stop.hpp"
 #include "cli/report_session.hpp"
 #include "match/database_cache.hpp"
 #include "report/reporter.hpp"
@@ -17,7 +18,7 @@ int scan_command(const ScanArgs& args) {
     scan::ScanOptions sopts;
     sopts.threads = args.threads;
     sopts.progress = true;
-    sopts.stop = &install_stop_flag();
+    sopts.stop = &stop_requested();
     sopts.on_job_findings = session.stream_callback();
     scan::ScanResult result = scan::run_scan(engine, files, sopts);
     return session.finish(result);

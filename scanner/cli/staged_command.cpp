@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cli/common.hpp"
+#include "core/stop.hpp"
 #include "cli/report_session.hpp"
 #include "core/git_handles.hpp"
 #include "match/database_cache.hpp"
@@ -32,7 +33,7 @@ int staged_command(const ScanArgs& args) {
 
     scan::ScanOptions sopts;
     sopts.threads = staged.job_count() <= 8 ? 1 : args.threads;  // small commits start no threads
-    sopts.stop = &install_stop_flag();
+    sopts.stop = &stop_requested();
     sopts.on_job_findings = session.stream_callback();
     scan::ScanResult result = scan::run_scan(*engine, staged, sopts);
     const int code = session.finish(result);

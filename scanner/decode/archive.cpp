@@ -45,7 +45,8 @@ namespace {
 // Reads content as a tar/zip (raw = false) or as one compressed file (raw = true). Returns false, having
 // called nothing, when libarchive does not recognise the format.
 bool read_members(std::string_view content, bool raw, const std::string& outer_name, const ArchiveLimits& limits, std::uint64_t& budget,
-                  const std::function<void(const std::string&, std::string_view)>& member, std::vector<std::string>& notes) {
+                  const std::function<void(const std::string&, std::string_view)>& member, std::vector<std::string>& notes,
+                  std::uint32_t& count) {
     std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
     if (!a) return false;
     archive_read_support_filter_gzip(a.get());
@@ -63,7 +64,6 @@ bool read_members(std::string_view content, bool raw, const std::string& outer_n
     int rc = archive_read_next_header(a.get(), &entry);
     if (rc == ARCHIVE_FATAL) return false;  // not this format (or unreadable from the start)
     std::string data;
-    std::uint32_t count = 0;
     for (;; rc = archive_read_next_header(a.get(), &entry)) {
         if (rc == ARCHIVE_EOF) break;
         if (rc < ARCHIVE_WARN) {
@@ -106,9 +106,11 @@ bool read_members(std::string_view content, bool raw, const std::string& outer_n
 
 void for_each_member(std::string_view content, const std::string& outer_name, const ArchiveLimits& limits, std::uint64_t& budget,
                      const std::function<void(const std::string&, std::string_view)>& member, std::vector<std::string>& notes) {
-    if (read_members(content, false, outer_name, limits, budget, member, notes)) return;
+    std::uint32_t count = 0;
+    // A compressed stream of zeros reads as an empty tar: a tar with no members is tried as a lone file too.
+    if (read_members(content, false, outer_name, limits, budget, member, notes, count) && (count > 0 || !compressed_stream(content))) return;
     // A compressed stream that is not a tar: one member, the decompressed file.
-    if (compressed_stream(content) && read_members(content, true, outer_name, limits, budget, member, notes)) return;
+    if (compressed_stream(content) && read_members(content, true, outer_name, limits, budget, member, notes, count)) return;
     notes.push_back("looks like an archive but libarchive cannot read it");
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/stop.hpp"
 
 namespace keyfence::source {
 namespace fs = std::filesystem;
@@ -34,7 +35,9 @@ public:
             in.content = buffer;
             return LoadStatus::kLoaded;
         }
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        int fd;
+        do fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // blocks on a FIFO until a writer comes
+        while (fd < 0 && errno == EINTR && !stop_requested());
         if (fd < 0) return skip(diags, path, fmt::format("cannot open: {}", std::strerror(errno)));
         struct stat st {};
         if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -49,7 +52,7 @@ public:
         std::size_t got = 0;
         while (got < buffer.size()) {
             const ssize_t n = ::read(fd, buffer.data() + got, buffer.size() - got);
-            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && errno == EINTR && !stop_requested()) continue;
             if (n < 0) {
                 const int err = errno;
                 ::close(fd);
@@ -84,7 +87,7 @@ bool read_all(int fd, std::string& buffer) {
     char chunk[1 << 16];
     for (;;) {
         const ssize_t n = ::read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EINTR && !stop_requested()) continue;
         if (n < 0) return false;
         if (n == 0) return true;
         buffer.append(chunk, static_cast<std::size_t>(n));

@@ -193,10 +193,10 @@ TEST_CASE("history: bare repositories, identical reports for any thread count") 
     TempDir bare;
     REQUIRE(run_shell("git clone -q --bare " + shell_quote(work.path().string()) + " " + shell_quote((bare.path() / "r.git").string())).exit_code == 0);
     const auto one = run_keyfence({"history", (bare.path() / "r.git").string(), "-j", "1", "--format", "json"});
-    const auto four = run_keyfence({"history", (bare.path() / "r.git").string(), "-j", "4", "--format", "json"});
+    const auto eight = run_keyfence({"history", (bare.path() / "r.git").string(), "-j", "8", "--format", "json"});
     CHECK(one.exit_code == 1);
     CHECK(json::parse(one.out).size() == 30);
-    CHECK(one.out == four.out);
+    CHECK(one.out == eight.out);
 }
 
 TEST_CASE("history: a corrupt loose object is a diagnostic naming it; the rest of the scan completes") {

@@ -156,8 +156,8 @@ TEST_CASE("the report is identical for any thread count") {
         dir.write("f" + std::to_string(i) + "/x.txt", "a=" + openai_legacy(static_cast<std::uint64_t>(i)) + "\nb=" +
                                                           base62_crc32_token("ghs", static_cast<std::uint64_t>(i)) + "\n");
     const auto one = run_keyfence({"scan", "-j", "1", "--format", "json", dir.path().string()});
-    const auto four = run_keyfence({"scan", "-j", "4", "--format", "json", dir.path().string()});
+    const auto eight = run_keyfence({"scan", "-j", "8", "--format", "json", dir.path().string()});
     CHECK(one.exit_code == 1);
     CHECK(nlohmann::json::parse(one.out).size() == 80);
-    CHECK(one.out == four.out);
+    CHECK(one.out == eight.out);
 }

@@ -1,5 +1,6 @@
 #include "support/run.hpp"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,12 +51,15 @@ fs::path TempDir::write(const std::string& relative, const std::string& content)
 RunResult run_shell(const std::string& command) {
     TempDir io;
     const fs::path out = io.path() / "out", err = io.path() / "err";
-    const std::string full = "(" + command + ") >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
+    // stdin is /dev/null unless the command redirects it: git repack and friends read revisions from it.
+    const std::string full = "(" + command + ") </dev/null >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
     const int status = std::system(full.c_str());
     RunResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.out = read_text(out);
     r.err = read_text(err);
+    struct rusage usage {};
+    if (::getrusage(RUSAGE_CHILDREN, &usage) == 0) r.children_max_rss_kb = usage.ru_maxrss;
     return r;
 }
 

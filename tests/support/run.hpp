@@ -10,6 +10,9 @@ struct RunResult {
     int exit_code = -1;
     std::string out;
     std::string err;
+    // The largest resident set of any child this test process has waited for so far (getrusage gives no
+    // per-child figure): an upper bound for this run, so "below a ceiling" checks stay valid.
+    long children_max_rss_kb = 0;
 };
 
 // Runs the keyfence binary with args (each shell-quoted), feeding stdin_data on standard input.

@@ -24,6 +24,30 @@ GitTree tree_of(git_repository* repo, const git_oid& commit_id, GitCommit& commi
     return GitTree(t);
 }
 
+// Every blob under tree that can be read, skipping (and noting) subtrees that cannot.
+template <typename Added>
+void collect_readable_blobs(git_repository* repo, const git_tree* tree, const std::string& prefix, std::vector<Added>& out, std::string& note) {
+    const std::size_t n = git_tree_entrycount(tree);
+    for (std::size_t i = 0; i < n; ++i) {
+        const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+        const std::string path = prefix + git_tree_entry_name(e);
+        switch (git_tree_entry_type(e)) {
+            case GIT_OBJECT_BLOB: out.push_back({*git_tree_entry_id(e), path}); break;
+            case GIT_OBJECT_TREE: {
+                git_tree* sub = nullptr;
+                if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
+                    note += fmt::format("; {}/ unreadable ({})", path, git_last_error());
+                    break;
+                }
+                GitTree holder(sub);
+                collect_readable_blobs(repo, sub, path + "/", out, note);
+                break;
+            }
+            default: break;  // submodule pointers
+        }
+    }
+}
+
 git_oid resolve_commit(git_repository* repo, const std::string& rev, const std::string& what) {
     git_object* obj = nullptr;
     check_git(git_revparse_single(&obj, repo, ((rev.empty() ? std::string("HEAD") : rev) + "^{commit}").c_str()), "bad revision '" + what + "'");
@@ -187,23 +211,31 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
             try {
                 GitCommit commit;
                 GitTree tree = tree_of(r, commits_[c], commit);
-                GitTree parent_tree;
-                if (git_commit_parentcount(commit.get()) > 0 && !roots.count(commits_[c])) {
-                    GitCommit parent;
-                    parent_tree = tree_of(r, *git_commit_parent_id(commit.get(), 0), parent);
-                }
-                git_diff* raw_diff = nullptr;
-                check_git(git_diff_tree_to_tree(&raw_diff, r, parent_tree.get(), tree.get(), &opts), "diffing commit " + oid_hex(commits_[c]));
-                GitDiff diff(raw_diff);
-                const std::size_t n = git_diff_num_deltas(diff.get());
-                for (std::size_t i = 0; i < n; ++i) {
-                    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
-                    if (d->status == GIT_DELTA_DELETED) continue;
-                    if (d->new_file.mode == GIT_FILEMODE_COMMIT) out.submodule = d->new_file.path;
-                    else out.added.push_back({d->new_file.id, d->new_file.path});
+                try {
+                    GitTree parent_tree;
+                    if (git_commit_parentcount(commit.get()) > 0 && !roots.count(commits_[c])) {
+                        GitCommit parent;
+                        parent_tree = tree_of(r, *git_commit_parent_id(commit.get(), 0), parent);
+                    }
+                    git_diff* raw_diff = nullptr;
+                    check_git(git_diff_tree_to_tree(&raw_diff, r, parent_tree.get(), tree.get(), &opts), "diffing commit " + oid_hex(commits_[c]));
+                    GitDiff diff(raw_diff);
+                    const std::size_t n = git_diff_num_deltas(diff.get());
+                    for (std::size_t i = 0; i < n; ++i) {
+                        const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+                        if (d->status == GIT_DELTA_DELETED) continue;
+                        if (d->new_file.mode == GIT_FILEMODE_COMMIT) out.submodule = d->new_file.path;
+                        else out.added.push_back({d->new_file.id, d->new_file.path});
+                    }
+                } catch (const Error& e) {
+                    // The parent or part of a tree is unreadable (damaged pack, missing object): take every
+                    // blob of this commit's tree that can still be read, so no finding is lost to it.
+                    out.error = std::string(e.what()) + "; scanning the commit's readable files instead";
+                    out.added.clear();
+                    collect_readable_blobs(r, tree.get(), "", out.added, out.error);
                 }
             } catch (const Error& e) {
-                out.error = e.what();  // a broken commit or tree: the walk goes on
+                out.error = e.what();  // the commit or its tree itself is unreadable: the walk goes on
             }
             diffed.fetch_add(1, std::memory_order_relaxed);
         }
