@@ -66,6 +66,25 @@ struct Confirmer::InputFacts {
     std::vector<std::uint64_t> allow_lines;
 };
 
+// The line holding pos, found by looking at most kLineReach bytes each way; a longer line (minified
+// code) is taken from the input's line index instead, built once.
+std::string_view Confirmer::line_around(std::string_view text, std::size_t pos, std::unique_ptr<InputFacts>& facts) {
+    constexpr std::size_t kLineReach = 4096;
+    std::size_t begin = pos;
+    const std::size_t floor = pos > kLineReach ? pos - kLineReach : 0;
+    while (begin > floor && text[begin - 1] != '\n') --begin;
+    const std::size_t ceil = std::min(text.size(), pos + kLineReach);
+    const void* nl = std::memchr(text.data() + pos, '\n', ceil - pos);
+    const bool found_begin = begin == 0 || text[begin - 1] == '\n';
+    if (found_begin && (nl || ceil == text.size())) {
+        std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+        if (end > begin && text[end - 1] == '\r') --end;
+        return text.substr(begin, end - begin);
+    }
+    if (!facts) facts = std::make_unique<InputFacts>(text);
+    return facts->lines.line_at(pos);
+}
+
 struct Confirmer::CompiledAllowlist {
     const rules::Allowlist* spec;
     std::vector<std::unique_ptr<RE2>> paths;
@@ -130,12 +149,25 @@ Confirmer::Confirmer(const rules::RuleSet& rules, const match::CompiledRules& co
     }
 }
 
-bool Confirmer::rule_applies(std::uint32_t rule, const Input& in, const match::Matcher& m) const {
+bool Confirmer::rule_applies(std::uint32_t rule, const Input& in) const {
     const CompiledRule& c = *compiled_rules_[rule];
-    if (c.path && !RE2::PartialMatch(in.path, *c.path)) return false;
+    return !c.path || RE2::PartialMatch(in.path, *c.path);
+}
+
+bool Confirmer::keywords_present(std::uint32_t rule, std::string_view match, std::string_view content,
+                                 std::vector<std::int8_t>& in_input) const {
+    // gitleaks semantics: a rule with keywords applies to inputs containing one. Most regexes contain their
+    // keyword, so the match itself usually answers; the whole input is searched at most once per keyword.
     const auto& kws = compiled_.rule_info(rule).keyword_ids;
     if (kws.empty() || compiled_.rule_info(rule).mode == match::PatternMode::kKeywords) return true;
-    return std::any_of(kws.begin(), kws.end(), [&](std::uint32_t k) { return m.keyword_seen(k); });
+    const auto words = compiled_.keywords();
+    for (std::uint32_t k : kws)
+        if (contains_icase(match, words[k])) return true;
+    for (std::uint32_t k : kws) {
+        if (in_input[k] < 0) in_input[k] = contains_icase(content, words[k]) ? 1 : 0;
+        if (in_input[k]) return true;
+    }
+    return false;
 }
 
 bool Confirmer::allowed(const CompiledAllowlist& a, const Input& in, std::string_view secret, std::string_view match,
@@ -168,7 +200,8 @@ bool Confirmer::allowed(const CompiledAllowlist& a, const Input& in, std::string
 }
 
 void Confirmer::search_window(const Input& in, const Window& w, std::vector<Finding>& out, std::uint64_t& next_start,
-                              std::unique_ptr<InputFacts>& facts, SuppressionCounts& counts) const {
+                              std::unique_ptr<InputFacts>& facts, std::vector<std::int8_t>& keyword_in_input,
+                              SuppressionCounts& counts) const {
     const rules::Rule& rule = rules_.rules[w.rule];
     const CompiledRule& c = *compiled_rules_[w.rule];
     const RE2& re = c.re();
@@ -199,6 +232,7 @@ void Confirmer::search_window(const Input& in, const Window& w, std::vector<Find
         const std::string_view match(groups[0].data(), groups[0].size());
         const std::size_t sbegin = static_cast<std::size_t>(secret_piece.data() - text.data());
 
+        if (!keywords_present(w.rule, match, text, keyword_in_input)) continue;
         if (looks_like_placeholder(secret)) {
             ++counts.placeholder;
             continue;
@@ -212,14 +246,9 @@ void Confirmer::search_window(const Input& in, const Window& w, std::vector<Find
             ++counts.checksum;
             continue;
         }
-        if (!facts) facts = std::make_unique<InputFacts>(text);
-        const LineCol start = facts->lines.locate(sbegin);
-        const LineCol last = facts->lines.locate(sbegin + secret.size() - 1);
-        if (facts->allowed_inline(facts->lines.locate(mbegin).line, facts->lines.locate(mend > mbegin ? mend - 1 : mbegin).line)) {
-            ++counts.inline_allow;
-            continue;
-        }
-        const std::string_view full_line = facts->lines.line_at(sbegin);
+        // Allowlists first, on the secret's line found locally: most candidates stop here, and the
+        // whole-input line index (a pass over every byte) is only built for what gets reported.
+        const std::string_view full_line = line_around(text, sbegin, facts);
         bool is_allowed = std::any_of(c.allowlists.begin(), c.allowlists.end(),
                                       [&](const CompiledAllowlist& a) { return allowed(a, in, secret, match, full_line); });
         for (const CompiledAllowlist& a : global_allowlists_) {
@@ -231,6 +260,13 @@ void Confirmer::search_window(const Input& in, const Window& w, std::vector<Find
         }
         if (is_allowed) {
             ++counts.allowlist;
+            continue;
+        }
+        if (!facts) facts = std::make_unique<InputFacts>(text);
+        const LineCol start = facts->lines.locate(sbegin);
+        const LineCol last = facts->lines.locate(sbegin + secret.size() - 1);
+        if (facts->allowed_inline(facts->lines.locate(mbegin).line, facts->lines.locate(mend > mbegin ? mend - 1 : mbegin).line)) {
+            ++counts.inline_allow;
             continue;
         }
 
@@ -276,6 +312,7 @@ void Confirmer::confirm(const Input& in, const match::Matcher& m, std::vector<Fi
     });
 
     std::unique_ptr<InputFacts> facts;
+    std::vector<std::int8_t> keyword_in_input(compiled_.keywords().size(), -1);  // per keyword: unknown, no, yes
     std::uint64_t next_start = 0;  // matches of the current rule starting before this were already searched
     std::uint32_t current = UINT32_MAX;
     bool applies = false;
@@ -283,9 +320,9 @@ void Confirmer::confirm(const Input& in, const match::Matcher& m, std::vector<Fi
         if (w.rule != current) {
             current = w.rule;
             next_start = 0;
-            applies = rule_applies(w.rule, in, m);
+            applies = rule_applies(w.rule, in);
         }
-        if (applies) search_window(in, w, out, next_start, facts, counts);
+        if (applies) search_window(in, w, out, next_start, facts, keyword_in_input, counts);
     }
     for (std::uint32_t r : compiled_.path_only_rules()) {
         if (!compiled_rules_[r]->path || !RE2::PartialMatch(in.path, *compiled_rules_[r]->path)) continue;

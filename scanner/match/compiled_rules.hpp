@@ -5,7 +5,7 @@
 // Pattern ids in the database:
 //   kRule        - the rule's regex, exact or (if Hyperscan can't compile it exactly) in prefilter mode
 //   kRuleKeyword - a keyword of a rule Hyperscan cannot compile at all: its hits become candidates
-//   kKeyword     - a keyword literal (caseless, reported once): tells which keywords an input contains
+//   kKeyword     - unused since keywords are checked by the confirmer (kept for the cache format)
 #include <cstdint>
 #include <limits>
 #include <optional>

@@ -13,7 +13,7 @@ namespace keyfence::match {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr const char* kCacheFormat = "keyfence-db-v1";
+constexpr const char* kCacheFormat = "keyfence-db-v2";
 
 std::string platform_bytes() {
     hs_platform_info_t plat{};

@@ -5,7 +5,7 @@
 namespace keyfence::match {
 
 Matcher::Matcher(const CompiledRules& rules)
-    : rules_(rules), open_cluster_(rules.rule_count(), kNone), keywords_seen_(rules.keywords().size(), 0) {
+    : rules_(rules), open_cluster_(rules.rule_count(), kNone) {
     if (rules.database()) {
         hs_scratch_t* raw = nullptr;
         check_hs(hs_alloc_scratch(rules.database(), &raw), "allocating scratch");
@@ -35,15 +35,13 @@ void Matcher::add_hit(std::uint32_t rule, std::uint64_t end) noexcept {
 int Matcher::on_match(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/, void* ctx) noexcept {
     auto* self = static_cast<Matcher*>(ctx);
     const PatternRef& ref = self->rules_.patterns()[id];
-    if (ref.kind == PatternRef::Kind::kKeyword) self->keywords_seen_[ref.index] = 1;
-    else self->add_hit(ref.index, self->piece_base_ + to);
+    if (ref.kind != PatternRef::Kind::kKeyword) self->add_hit(ref.index, self->piece_base_ + to);
     return 0;  // keep scanning
 }
 
 void Matcher::scan(std::string_view content) {
     raw_.clear();
     std::fill(open_cluster_.begin(), open_cluster_.end(), kNone);
-    std::fill(keywords_seen_.begin(), keywords_seen_.end(), 0);
     if (!rules_.database()) return;
     // hs_scan takes an unsigned int length: scan inputs over 4 GiB in overlapping pieces.
     constexpr std::size_t kPiece = std::size_t{1} << 31;

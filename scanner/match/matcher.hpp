@@ -22,11 +22,10 @@ class Matcher {
 public:
     explicit Matcher(const CompiledRules& rules);
 
-    // Scans content; afterwards raw_matches() and keyword_seen() describe it.
+    // Scans content; afterwards raw_matches() describes it.
     void scan(std::string_view content);
 
     std::span<const RawMatch> raw_matches() const { return raw_; }
-    bool keyword_seen(std::uint32_t keyword) const { return keywords_seen_[keyword] != 0; }
 
     // Hits closer than this to a rule's previous hit join its cluster (one RE2 window instead of many).
     static constexpr std::uint64_t kMergeGap = 4096;
@@ -41,7 +40,6 @@ private:
     HsScratch scratch_;
     std::vector<RawMatch> raw_;
     std::vector<std::uint32_t> open_cluster_;  // per rule: index into raw_ of its latest cluster, or kNone
-    std::vector<std::uint8_t> keywords_seen_;
     std::uint64_t piece_base_ = 0;  // offset of the piece being scanned within the input
     static constexpr std::uint32_t kNone = UINT32_MAX;
 };

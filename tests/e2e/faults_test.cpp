@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -112,19 +113,23 @@ TEST_CASE("SIGINT stops promptly, even while blocked on a FIFO; the report writt
     dir.write("src/a.txt", "k=" + openai_legacy(505) + "\n");
     REQUIRE(run_shell("mkfifo " + shell_quote((dir.path() / "fifo").string())).exit_code == 0);
     CHECK(run_keyfence({"scan", (dir.path() / "src").string()}).exit_code == 1);  // warms the rule cache
-    const std::string report = (dir.path() / "report.json").string();
+    const std::string report = (dir.path() / "report.jsonl").string();
     // The scan reads src/ first, then blocks opening the FIFO (no writer ever comes) until the signal.
-    // `timeout` turns a hang into a failure instead of a stuck test run.
+    // jsonl with --output creates its temporary file when the scan starts: the signal waits for that, so
+    // a slow start cannot be mistaken for a hang. `timeout` turns a real hang into a failure.
+    const std::string dirq = shell_quote(dir.path().string());
     const auto r = run_shell("( timeout 30 " + shell_quote(KEYFENCE_BIN) + " scan -j 1 " + shell_quote((dir.path() / "src").string()) + " " +
-                             shell_quote((dir.path() / "fifo").string()) + " --format json -o " + shell_quote(report) +
-                             " & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo rc=$? )");
+                             shell_quote((dir.path() / "fifo").string()) + " --format jsonl -o " + shell_quote(report) +
+                             " & pid=$!; for i in $(seq 200); do ls " + dirq + "/.keyfence-report-* >/dev/null 2>&1 && break; sleep 0.05; done;"
+                             " sleep 0.5; kill -INT $pid; wait $pid; echo rc=$? )");
     INFO(r.out << r.err);
     CHECK(r.err.find("interrupted") != std::string::npos);
-    const auto j = json::parse(read_text(report));  // complete, valid JSON: never a torn file
+    const std::string lines = read_text(report);  // complete: never a torn file
+    const auto n = std::count(lines.begin(), lines.end(), '\n');
     // Normally src/ is scanned before the signal (1 finding, exit 1). On a machine so loaded that the
     // signal lands before the first file, the report is empty and the exit code says "not clean" (2).
-    if (r.out.find("rc=1") != std::string::npos) CHECK(j.size() == 1);
-    else CHECK((r.out.find("rc=2") != std::string::npos && j.empty()));
+    if (r.out.find("rc=1") != std::string::npos) CHECK(n == 1);
+    else CHECK((r.out.find("rc=2") != std::string::npos && n == 0));
     for (const auto& e : fs::directory_iterator(dir.path())) CHECK(e.path().filename().string().rfind(".keyfence-report-", 0) != 0);
 }
 
