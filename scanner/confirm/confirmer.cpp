@@ -92,18 +92,26 @@ struct Confirmer::CompiledAllowlist {
     std::vector<std::uint32_t> target_rules;  // rule indexes; empty = every rule
 };
 
-// A rule's RE2 is compiled on first use: a clean input never needs it, and compiling all of them costs
-// the pre-commit hook ~4 ms (measured). prepare_all() compiles them eagerly to validate a new rule set.
+// A rule's RE2 and allowlists are compiled on first use: a clean input needs none of them, and compiling
+// all of them eagerly cost the pre-commit hook ~4 ms with 44 rules and ~10 ms with 106 (the generic rules
+// carry dozens of allowlist regexes). prepare_all() compiles them to validate a new rule set.
+Confirmer::CompiledAllowlist Confirmer::compile_allowlist(const rules::Allowlist& a, const std::string& what) {
+    CompiledAllowlist c;
+    c.spec = &a;
+    c.paths = compile_all(a.paths, what + " allowlist path");
+    c.regexes = compile_all(a.regexes, what + " allowlist regex");
+    return c;
+}
+
 struct Confirmer::CompiledRule {
     const rules::Rule* spec = nullptr;
     std::string what;           // "file:line: rule 'id'", for errors
     std::unique_ptr<RE2> path;  // null when the rule applies to every path
     int group = -1;             // secret group; -1: first group that matched, else the whole match
-    std::vector<CompiledAllowlist> allowlists;
 
-    // The rule's regex (never called for path-only rules). Throws keyfence::Error on a bad regex.
+    // The rule's regex (never called for path-only rules) and allowlists. Throw keyfence::Error on a bad regex.
     const RE2& re() const {
-        std::call_once(once_, [this] {
+        std::call_once(re_once_, [this] {
             auto re = compile_re2(spec->regex, what, uses_unicode_classes(spec->regex) ? Encoding::kUtf8 : Encoding::kBytes);
             if (group > re->NumberOfCapturingGroups())
                 throw Error(fmt::format("{}: secretGroup {} but the regex has {} capture groups", what, group, re->NumberOfCapturingGroups()));
@@ -111,22 +119,22 @@ struct Confirmer::CompiledRule {
         });
         return *re_;
     }
+    const std::vector<CompiledAllowlist>& allowlists() const {
+        std::call_once(allow_once_, [this] {
+            for (const auto& a : spec->allowlists) allowlists_.push_back(compile_allowlist(a, what));
+        });
+        return allowlists_;
+    }
 
 private:
-    mutable std::once_flag once_;
+    mutable std::once_flag re_once_, allow_once_;
     mutable std::unique_ptr<RE2> re_;
+    mutable std::vector<CompiledAllowlist> allowlists_;
 };
 
 Confirmer::~Confirmer() = default;
 
 Confirmer::Confirmer(const rules::RuleSet& rules, const match::CompiledRules& compiled) : rules_(rules), compiled_(compiled) {
-    auto compile_allowlist = [](const rules::Allowlist& a, const std::string& what) {
-        CompiledAllowlist c;
-        c.spec = &a;
-        c.paths = compile_all(a.paths, what + " allowlist path");
-        c.regexes = compile_all(a.regexes, what + " allowlist regex");
-        return c;
-    };
     for (const rules::Rule& r : rules.rules) {
         auto c = std::make_unique<CompiledRule>();
         c->spec = &r;
@@ -135,7 +143,6 @@ Confirmer::Confirmer(const rules::RuleSet& rules, const match::CompiledRules& co
         if (r.secret_group) c->group = *r.secret_group;
         if (!r.checksum.empty() && !is_known_checksum(r.checksum))
             throw Error(fmt::format("{}: unknown checksum '{}' (known: github-crc32, npm-crc32)", c->what, r.checksum));
-        for (const auto& a : r.allowlists) c->allowlists.push_back(compile_allowlist(a, c->what));
         compiled_rules_.push_back(std::move(c));
     }
     for (const auto& a : rules.allowlists) {
@@ -249,7 +256,8 @@ void Confirmer::search_window(const Input& in, const Window& w, std::vector<Find
         // Allowlists first, on the secret's line found locally: most candidates stop here, and the
         // whole-input line index (a pass over every byte) is only built for what gets reported.
         const std::string_view full_line = line_around(text, sbegin, facts);
-        bool is_allowed = std::any_of(c.allowlists.begin(), c.allowlists.end(),
+        const auto& rule_allowlists = c.allowlists();
+        bool is_allowed = std::any_of(rule_allowlists.begin(), rule_allowlists.end(),
                                       [&](const CompiledAllowlist& a) { return allowed(a, in, secret, match, full_line); });
         for (const CompiledAllowlist& a : global_allowlists_) {
             if (is_allowed) break;
@@ -340,8 +348,10 @@ void Confirmer::confirm(const Input& in, const match::Matcher& m, std::vector<Fi
 }
 
 void Confirmer::prepare_all() const {
-    for (const auto& c : compiled_rules_)
+    for (const auto& c : compiled_rules_) {
         if (!c->spec->regex.empty()) c->re();
+        c->allowlists();
+    }
 }
 
 std::string fingerprint_of(std::string_view rule_id, std::string_view secret) {

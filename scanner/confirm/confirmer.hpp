@@ -43,6 +43,7 @@ public:
 private:
     struct CompiledAllowlist;
     struct InputFacts;
+    static CompiledAllowlist compile_allowlist(const rules::Allowlist& a, const std::string& what);
     struct CompiledRule;
     struct Window {
         std::uint32_t rule;
