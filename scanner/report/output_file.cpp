@@ -13,6 +13,14 @@
 namespace keyfence::report {
 
 PrivateFile::PrivateFile(std::filesystem::path target) : target_(std::move(target)) {
+    // A target that exists and is not a regular file (/dev/null, a FIFO, a symlink) is written in place:
+    // renaming over it would replace a device or a pipe with a file.
+    struct stat st {};
+    if (::lstat(target_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        fd_ = ::open(target_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd_ < 0) throw Error(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno)));
+        return;  // tmp_ stays empty: commit() does not rename
+    }
     const std::filesystem::path dir = target_.has_parent_path() ? target_.parent_path() : ".";
     tmp_ = (dir / ".keyfence-report-XXXXXX").string();
     fd_ = ::mkstemp(tmp_.data());  // mkstemp creates the file with mode 0600
@@ -23,13 +31,13 @@ PrivateFile::PrivateFile(std::filesystem::path target) : target_(std::move(targe
 PrivateFile::~PrivateFile() {
     if (fd_ >= 0) {
         ::close(fd_);
-        ::unlink(tmp_.c_str());
+        if (!tmp_.empty()) ::unlink(tmp_.c_str());
     }
 }
 
 void PrivateFile::fail(int err) {
     ::close(fd_);
-    ::unlink(tmp_.c_str());
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
     fd_ = -1;
     throw Error(fmt::format("cannot write {}: {}", target_.string(), std::strerror(err)));
 }
@@ -44,6 +52,11 @@ void PrivateFile::write(std::string_view data) {
 }
 
 void PrivateFile::commit() {
+    if (tmp_.empty()) {  // written in place (a device or a pipe): nothing to sync or rename
+        ::close(fd_);
+        fd_ = -1;
+        return;
+    }
     if (::fsync(fd_) != 0) fail(errno);
     const int fd = fd_;
     fd_ = -1;

@@ -175,3 +175,18 @@ TEST_CASE("jsonl streams one finding per line (scan, staged) and is complete for
         CHECK((fs::status(file).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
     }
 }
+
+TEST_CASE("--output to /dev/null or a FIFO writes into it and never replaces it with a file") {
+    TempDir dir;
+    dir.write("a.txt", "k=" + openai_legacy(85) + "\n");
+    CHECK(run_keyfence({"scan", (dir.path() / "a.txt").string(), "--format", "json", "-o", "/dev/null"}).exit_code == 1);
+    CHECK(fs::is_character_file("/dev/null"));
+    const fs::path fifo = dir.path() / "pipe";
+    REQUIRE(run_shell("mkfifo " + shell_quote(fifo.string())).exit_code == 0);
+    const auto r = run_shell("cat " + shell_quote(fifo.string()) + " > " + shell_quote((dir.path() / "got.json").string()) + " & " +
+                             shell_quote(KEYFENCE_BIN) + " scan " + shell_quote((dir.path() / "a.txt").string()) +
+                             " --format json -o " + shell_quote(fifo.string()) + "; echo rc=$?; wait");
+    CHECK(r.out.find("rc=1") != std::string::npos);
+    CHECK(fs::is_fifo(fifo));
+    CHECK(json::parse(read_text(dir.path() / "got.json")).size() == 1);
+}
