@@ -2,21 +2,39 @@
 # runs only when something is missing), then build Release into build/.
 #   make audit   build, then audit this repository's whole history
 #   make test    build, then run the whole test suite
+# Sanitizer and fuzzing builds, each in its own git-ignored build directory:
+#   make test-sanitize   build-asan/: ASan+UBSan (gcc), the whole ctest suite
+#   make test-tsan       build-tsan/: TSan, the e2e history tests and a multi-threaded history check
+#   make fuzz            build-fuzz/: clang + libFuzzer, each target FUZZ_SECONDS (default 60) seconds
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 DEPS := cmake g++ make pkg-config git libhyperscan-dev libre2-dev libfmt-dev libtomlplusplus-dev libcli11-dev \
         nlohmann-json3-dev doctest-dev libssl-dev zlib1g-dev libgit2-dev libarchive-dev git-filter-repo
+# Only `make fuzz` needs these (libFuzzer ships in clang's runtime package).
+FUZZ_DEPS := $(DEPS) clang libclang-rt-14-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+FUZZ_SECONDS ?= 60
+FUZZ_MERGE ?= 0
+FUZZ_TARGETS := fuzz_rule_loader fuzz_scan fuzz_baseline_ignore fuzz_staged_index
+SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps build audit test clean
+.PHONY: all deps fuzz-deps build audit test test-sanitize test-tsan fuzz clean
 all: build
 
-deps:
-	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# $(call install_missing,PACKAGES): apt-get install whatever dpkg does not know as installed.
+define install_missing
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing missing packages:" $$missing; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEPS))
+
+fuzz-deps:
+	$(call install_missing,$(FUZZ_DEPS))
 
 build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
@@ -28,6 +46,27 @@ audit: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# AddressSanitizer + UndefinedBehaviorSanitizer on every target; the e2e tests' keyfence subprocesses
+# inherit the options, so a report there fails the test through its exit code.
+test-sanitize: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEYFENCE_SANITIZE=address,undefined
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
+
+# ThreadSanitizer on the multi-threaded history scan (see tests/fuzz/tsan_history.sh).
+test-tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEYFENCE_SANITIZE=thread
+	cmake --build build-tsan -j $(JOBS) --target keyfence keyfence_e2e_tests
+	tests/fuzz/tsan_history.sh build-tsan
+
+# libFuzzer targets (tests/fuzz/), run one after the other; fails on a crash, leak, timeout or OOM.
+# FUZZ_MERGE=1 merges inputs adding coverage back into tests/fuzz/corpus/ (review them before committing:
+# `keyfence scan tests/fuzz` must stay clean, since the repository scans itself).
+fuzz: fuzz-deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DKEYFENCE_FUZZ=ON -DKEYFENCE_BUILD_TESTS=OFF
+	cmake --build build-fuzz -j $(JOBS) --target keyfence_fuzzers
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MERGE=$(FUZZ_MERGE) tests/fuzz/run_fuzzers.sh build-fuzz $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(BUILD_DIR)
