@@ -20,9 +20,8 @@ ReportSession::ReportSession(const ScanArgs& args, const std::optional<std::file
     options_.secrets.visible_percent = args.redact > 0 ? static_cast<unsigned>(args.redact) : 0;
     options_.color = args.color == "always" || (args.color == "auto" && !args.output && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
     options_.tool_version = args.tool_version;
-    reporter_ = report::make_reporter(args.format, options_);  // an unknown format fails before any work
-    if (args.format == "jsonl" && options_.secrets.display == report::SecretDisplay::kDefault)
-        options_.secrets.display = report::SecretDisplay::kFull;  // as make_reporter does for jsonl
+    options_ = report::resolved_options(args.format, options_);  // an unknown format fails before any work
+    reporter_ = report::make_reporter(args.format, options_);
     if (args.baseline) baseline_ = report::Baseline::load(*args.baseline);
     if (root) {
         std::ifstream in(*root / ".keyfenceignore");

@@ -48,13 +48,17 @@ std::string_view known_formats() { return "text, json, jsonl, csv, sarif, junit,
 
 void check_format(std::string_view format) { find_format(format); }
 
-std::unique_ptr<Reporter> make_reporter(std::string_view format, ReportOptions options) {
+ReportOptions resolved_options(std::string_view format, ReportOptions options) {
     const Format& f = find_format(format);
     if (options.secrets.display == SecretDisplay::kDefault) options.secrets.display = f.default_display;
     if (f.name == "filter-repo" && options.secrets.display != SecretDisplay::kFull && options.secrets.display != SecretDisplay::kMasked)
         throw Error("--format filter-repo writes the secrets to replace; it cannot be combined with --redact");
     if (f.name == "filter-repo") options.secrets.display = SecretDisplay::kFull;
-    return f.make(options);
+    return options;
+}
+
+std::unique_ptr<Reporter> make_reporter(std::string_view format, ReportOptions options) {
+    return find_format(format).make(resolved_options(format, std::move(options)));
 }
 
 std::string mask_secret(std::string_view secret) {

@@ -42,6 +42,9 @@ std::string_view known_formats();
 // Throws keyfence::Error for an unknown format name, before any scanning work is done.
 void check_format(std::string_view format);
 
+// The options with kDefault resolved for this format (what make_reporter gives its reporter).
+ReportOptions resolved_options(std::string_view format, ReportOptions options);
+
 // Builds the reporter. kDefault becomes kMasked for formats people read (text, sarif, junit) and kFull for
 // machine formats (json, jsonl, csv, filter-repo). filter-repo refuses redaction: it needs the secrets.
 std::unique_ptr<Reporter> make_reporter(std::string_view format, ReportOptions options);
