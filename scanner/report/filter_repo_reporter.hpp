@@ -8,11 +8,8 @@ namespace keyfence::report {
 // blocks) become one expression per body line, since filter-repo replaces within lines.
 class FilterRepoReporter : public Reporter {
 public:
-    explicit FilterRepoReporter(ReportOptions options) : options_(std::move(options)) {}
+    using Reporter::Reporter;
     void write(const std::vector<Finding>& findings, std::ostream& out) const override;
-
-private:
-    ReportOptions options_;
 };
 
 }  // namespace keyfence::report

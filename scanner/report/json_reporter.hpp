@@ -11,21 +11,15 @@ nlohmann::ordered_json finding_to_json(const Finding& f, const ReportOptions& op
 
 class JsonReporter : public Reporter {
 public:
-    explicit JsonReporter(ReportOptions options) : options_(std::move(options)) {}
+    using Reporter::Reporter;
     void write(const std::vector<Finding>& findings, std::ostream& out) const override;
-
-private:
-    ReportOptions options_;
 };
 
 // One object per line, for huge audits read by streaming tools (jq -c, line-based log pipelines).
 class JsonlReporter : public Reporter {
 public:
-    explicit JsonlReporter(ReportOptions options) : options_(std::move(options)) {}
+    using Reporter::Reporter;
     void write(const std::vector<Finding>& findings, std::ostream& out) const override;
-
-private:
-    ReportOptions options_;
 };
 
 }  // namespace keyfence::report

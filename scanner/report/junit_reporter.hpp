@@ -7,11 +7,8 @@ namespace keyfence::report {
 // systems that show test reports (GitLab, Jenkins, Azure Pipelines).
 class JunitReporter : public Reporter {
 public:
-    explicit JunitReporter(ReportOptions options) : options_(std::move(options)) {}
+    using Reporter::Reporter;
     void write(const std::vector<Finding>& findings, std::ostream& out) const override;
-
-private:
-    ReportOptions options_;
 };
 
 }  // namespace keyfence::report

@@ -32,8 +32,12 @@ struct ReportOptions {
 
 class Reporter {
 public:
+    explicit Reporter(ReportOptions options) : options_(std::move(options)) {}
     virtual ~Reporter() = default;
     virtual void write(const std::vector<Finding>& findings, std::ostream& out) const = 0;
+
+protected:
+    ReportOptions options_;  // already resolved for the format (see make_reporter)
 };
 
 // Names of every format, for --help and errors.

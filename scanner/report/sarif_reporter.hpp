@@ -9,11 +9,8 @@ namespace keyfence::report {
 // --show-secrets: these reports are uploaded to web UIs.
 class SarifReporter : public Reporter {
 public:
-    explicit SarifReporter(ReportOptions options) : options_(std::move(options)) {}
+    using Reporter::Reporter;
     void write(const std::vector<Finding>& findings, std::ostream& out) const override;
-
-private:
-    ReportOptions options_;
 };
 
 }  // namespace keyfence::report

@@ -6,11 +6,8 @@ namespace keyfence::report {
 // One block per finding: where, which rule, the line with the secret masked, the fingerprint.
 class TextReporter : public Reporter {
 public:
-    explicit TextReporter(ReportOptions options) : options_(options) {}
+    using Reporter::Reporter;
     void write(const std::vector<Finding>& findings, std::ostream& out) const override;
-
-private:
-    ReportOptions options_;
 };
 
 }  // namespace keyfence::report
