@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -23,20 +22,7 @@ ReportSession::ReportSession(const ScanArgs& args, const std::optional<std::file
     options_ = report::resolved_options(args.format, options_);  // an unknown format fails before any work
     reporter_ = report::make_reporter(args.format, options_);
     if (args.baseline) baseline_ = report::Baseline::load(*args.baseline);
-    if (root) {
-        std::ifstream in(*root / ".keyfenceignore");
-        for (std::string line; std::getline(in, line);) {
-            if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-            const auto b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
-            if (b != std::string::npos) ignore_entries_.push_back(line.substr(b, e - b + 1));
-        }
-    }
-}
-
-bool ReportSession::ignored(const Finding& f) const {
-    return std::any_of(ignore_entries_.begin(), ignore_entries_.end(), [&](const std::string& e) {
-        return e == f.fingerprint || e == f.fingerprint + ":" + f.path;  // "fingerprint:path": only in that file
-    });
+    if (root) ignore_ = report::IgnoreList::load(*root / ".keyfenceignore");
 }
 
 std::function<void(const std::vector<Finding>&)> ReportSession::stream_callback() {
@@ -46,7 +32,7 @@ std::function<void(const std::vector<Finding>&)> ReportSession::stream_callback(
     return [this](const std::vector<Finding>& findings) {
         std::string lines;
         for (const Finding& f : findings)
-            if (!ignored(f) && !(baseline_ && baseline_->contains(f)))
+            if (!ignore_.ignores(f) && !(baseline_ && baseline_->contains(f)))
                 lines += report::finding_to_json(f, options_).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
         if (lines.empty()) return;
         if (stream_file_) stream_file_->write(lines);
@@ -57,7 +43,7 @@ std::function<void(const std::vector<Finding>&)> ReportSession::stream_callback(
 int ReportSession::finish(scan::ScanResult& result) {
     auto& findings = result.findings;
     const auto before_ignore = findings.size();
-    std::erase_if(findings, [&](const Finding& f) { return ignored(f); });
+    std::erase_if(findings, [&](const Finding& f) { return ignore_.ignores(f); });
     result.suppressed.ignore_file += before_ignore - findings.size();
     if (args_.write_baseline) report::write_private_file(*args_.write_baseline, report::baseline_text(findings));
     if (baseline_) {

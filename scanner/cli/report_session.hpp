@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "report/baseline.hpp"
+#include "report/ignore_list.hpp"
 #include "report/output_file.hpp"
 #include "report/reporter.hpp"
 #include "scan/scheduler.hpp"
@@ -30,12 +31,10 @@ public:
     int finish(scan::ScanResult& result);
 
 private:
-    bool ignored(const Finding& f) const;
-
     const ScanArgs& args_;
     report::ReportOptions options_;
     std::unique_ptr<report::Reporter> reporter_;
-    std::vector<std::string> ignore_entries_;
+    report::IgnoreList ignore_;
     std::optional<report::Baseline> baseline_;
     std::unique_ptr<report::PrivateFile> stream_file_;  // jsonl with --output
     bool streamed_ = false;

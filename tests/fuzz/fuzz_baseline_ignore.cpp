@@ -2,7 +2,7 @@
 // gitleaks JSON report. Loading must give a Baseline or a keyfence::Error naming the file. Then the
 // baseline of a few fixed findings (plus one whose secret is the input) is written, read back, and must
 // contain every one of them.
-// The .keyfenceignore parser lives in scanner/cli/ (not in keyfence_core) and is not fuzzed here.
+// The same bytes are also parsed as a .keyfenceignore and matched against a few findings.
 #include <unistd.h>
 
 #include <cstddef>
@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "report/baseline.hpp"
+#include "report/ignore_list.hpp"
 
 namespace {
 
@@ -52,6 +53,12 @@ keyfence::Finding finding(std::string rule_id, std::string secret, std::string f
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+
+    // 0. The fuzzed bytes as a .keyfenceignore: every non-comment line is an entry; matching must not crash.
+    const keyfence::report::IgnoreList ignore = keyfence::report::IgnoreList::parse(bytes);
+    keyfence::Finding probe = finding("rule", "secret", std::string(bytes.substr(0, 32)));
+    probe.path = "a/b.txt";
+    (void)ignore.ignores(probe);
 
     // 1. The fuzzed bytes as a baseline.
     write_file(temp_file(), bytes);

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "report/baseline.hpp"
+#include "report/ignore_list.hpp"
 #include "report/reporter.hpp"
 
 using namespace keyfence;
@@ -144,3 +145,16 @@ TEST_CASE("baseline: hashes only, sorted, deduplicated; gitleaks reports work as
 }
 
 TEST_CASE("an unknown format is an error") { CHECK_THROWS_AS(report::make_reporter("yaml", {}), Error); }
+
+TEST_CASE(".keyfenceignore: fingerprints, fingerprint:path, comments and blanks") {
+    const auto list = report::IgnoreList::parse("# reviewed 2026-11\n\n  0123456789abcdef0123456789abcdef  # fixture\r\nffff0000ffff0000ffff0000ffff0000:src/only.py\n#ffffffffffffffffffffffffffffffff\n");
+    CHECK(list.size() == 2);
+    Finding f = sample();
+    CHECK(list.ignores(f));  // sample()'s fingerprint, with trailing comment and CRLF
+    f.fingerprint = "ffff0000ffff0000ffff0000ffff0000";
+    CHECK_FALSE(list.ignores(f));  // only in src/only.py
+    f.path = "src/only.py";
+    CHECK(list.ignores(f));
+    f.fingerprint = "ffffffffffffffffffffffffffffffff";
+    CHECK_FALSE(list.ignores(f));  // commented out
+}
