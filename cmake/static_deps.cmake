@@ -2,8 +2,8 @@
 #
 # With KEYFENCE_STATIC_DEPS (the default outside sanitizer and fuzz builds) the libraries whose Debian
 # -dev packages ship static archives are linked from them: libgit2 with mbedTLS, libssh2, http-parser
-# and PCRE2; libarchive with nettle, liblzma, libbz2 and libzstd; Hyperscan; RE2; OpenSSL's libcrypto;
-# and libstdc++ (the binary's link options). libgcc_s stays shared: glibc's own unwinding (an exception
+# and PCRE2 (and OpenSSL's libcrypto, for libssh2); libarchive with nettle, liblzma, libbz2 and libzstd;
+# Hyperscan; RE2; and libstdc++ (the binary's link options). libgcc_s stays shared: glibc's own unwinding (an exception
 # thrown out of std::call_once passes through pthread_once) must meet the same unwinder.
 # Why: `keyfence staged` is a short-lived process run on every commit. Loading ~35 shared objects and
 # resolving their ~10,000 symbol relocations took ~3.5 ms of each run (measured: a program linking these
@@ -37,7 +37,13 @@ function(keyfence_static_link_line out prefix)
   set(${out} ${result} PARENT_SCOPE)
 endfunction()
 
+# SHA-256 comes from mbedTLS's libmbedcrypto (Debian's libmbedtls-dev, which libgit2-dev depends on);
+# it has no pkg-config file.
+find_path(MBEDTLS_INCLUDE_DIR mbedtls/sha256.h REQUIRED)
+find_library(MBEDCRYPTO_LIBRARY NAMES mbedcrypto REQUIRED)
+
 add_library(keyfence_deps INTERFACE)
+target_include_directories(keyfence_deps SYSTEM INTERFACE "${MBEDTLS_INCLUDE_DIR}")
 target_link_libraries(keyfence_deps INTERFACE nlohmann_json::nlohmann_json)
 
 if(KEYFENCE_STATIC_DEPS)
@@ -58,16 +64,13 @@ if(KEYFENCE_STATIC_DEPS)
   if(KEYFENCE_LIB_GSSAPI)
     list(APPEND KEYFENCE_STATIC_LINK "${KEYFENCE_LIB_GSSAPI}")
   endif()
-  find_library(KEYFENCE_LIB_CRYPTO_STATIC NAMES libcrypto.a)
-  if(KEYFENCE_LIB_CRYPTO_STATIC)
-    list(APPEND KEYFENCE_STATIC_LINK "${KEYFENCE_LIB_CRYPTO_STATIC}")
-    target_include_directories(keyfence_deps SYSTEM INTERFACE ${OPENSSL_INCLUDE_DIR})
-  else()
-    list(APPEND KEYFENCE_STATIC_LINK OpenSSL::Crypto)
-  endif()
-  target_link_libraries(keyfence_deps INTERFACE ${KEYFENCE_STATIC_LINK} ZLIB::ZLIB ${CMAKE_DL_LIBS} Threads::Threads)
+  # libssh2.a's crypto backend, which libgit2.pc does not list either.
+  find_library(KEYFENCE_LIB_CRYPTO_STATIC NAMES libcrypto.a crypto REQUIRED)
+  find_library(KEYFENCE_LIB_MBEDCRYPTO_STATIC NAMES libmbedcrypto.a mbedcrypto REQUIRED)
+  target_link_libraries(keyfence_deps INTERFACE ${KEYFENCE_STATIC_LINK} "${KEYFENCE_LIB_CRYPTO_STATIC}" "${KEYFENCE_LIB_MBEDCRYPTO_STATIC}"
+                        ZLIB::ZLIB ${CMAKE_DL_LIBS} Threads::Threads)
   message(STATUS "keyfence: static dependencies (KEYFENCE_STATIC_DEPS=ON)")
 else()
   target_link_libraries(keyfence_deps INTERFACE fmt::fmt tomlplusplus::tomlplusplus PkgConfig::HYPERSCAN PkgConfig::RE2 PkgConfig::LIBGIT2 PkgConfig::LIBARCHIVE
-                        OpenSSL::Crypto ZLIB::ZLIB Threads::Threads)
+                        "${MBEDCRYPTO_LIBRARY}" ZLIB::ZLIB Threads::Threads)
 endif()

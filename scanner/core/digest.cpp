@@ -1,22 +1,30 @@
 #include "core/digest.hpp"
 
-#include <openssl/evp.h>
+#include <mbedtls/sha256.h>
+#include <mbedtls/version.h>
 #include <zlib.h>
 
 #include "core/error.hpp"
 
 namespace keyfence {
 
+// mbedTLS (libgit2's own crypto library here) rather than OpenSSL: OpenSSL 3 initialises its provider
+// tables on the first digest, ~0.7 ms of every hook run for one hash.
 std::string sha256_hex(std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) throw Error("SHA-256 failed");
+    unsigned char md[32];
+    const auto* in = reinterpret_cast<const unsigned char*>(data.data());
+#if MBEDTLS_VERSION_MAJOR >= 3
+    const int rc = mbedtls_sha256(in, data.size(), md, 0);
+#else
+    const int rc = mbedtls_sha256_ret(in, data.size(), md, 0);
+#endif
+    if (rc != 0) throw Error("SHA-256 failed");
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
-    out.reserve(len * 2);
-    for (unsigned int i = 0; i < len; ++i) {
-        out.push_back(kHex[md[i] >> 4]);
-        out.push_back(kHex[md[i] & 0xf]);
+    out.reserve(sizeof md * 2);
+    for (unsigned char b : md) {
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 0xf]);
     }
     return out;
 }

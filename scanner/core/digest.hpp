@@ -1,5 +1,5 @@
 #pragma once
-// Hashes used for fingerprints and cache keys (SHA-256 from OpenSSL, CRC32 from zlib).
+// Hashes used for fingerprints and cache keys (SHA-256 from mbedTLS, CRC32 from zlib).
 #include <cstdint>
 #include <string>
 #include <string_view>

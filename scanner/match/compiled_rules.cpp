@@ -1,5 +1,6 @@
 #include "match/compiled_rules.hpp"
 
+#include "core/byte_codec.hpp"
 #include "core/text.hpp"
 
 #include <fmt/format.h>
@@ -172,47 +173,11 @@ namespace {
 
 constexpr char kMagic[8] = {'K', 'F', 'H', 'S', 'D', 'B', '1', '\n'};
 
-class Writer {
-public:
-    void u32(std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
-    void bytes(std::string_view s) {
-        u64(s.size());
-        out.append(s);
-    }
-    void u64(std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
-    std::string out;
-};
-
-class Parser {
-public:
-    explicit Parser(std::string_view in) : in_(in) {}
-    bool u32(std::uint32_t& v) { return raw(&v, sizeof v); }
-    bool u64(std::uint64_t& v) { return raw(&v, sizeof v); }
-    bool bytes(std::string_view& s) {
-        std::uint64_t n = 0;
-        if (!u64(n) || n > in_.size() - pos_) return false;
-        s = in_.substr(pos_, n);
-        pos_ += n;
-        return true;
-    }
-    bool done() const { return pos_ == in_.size(); }
-
-private:
-    bool raw(void* dst, std::size_t n) {
-        if (in_.size() - pos_ < n) return false;
-        std::memcpy(dst, in_.data() + pos_, n);
-        pos_ += n;
-        return true;
-    }
-    std::string_view in_;
-    std::size_t pos_ = 0;
-};
-
 }  // namespace
 
 std::string CompiledRules::serialize() const {
-    Writer w;
-    w.out.append(kMagic, sizeof kMagic);
+    ByteWriter w;
+    w.raw(std::string_view(kMagic, sizeof kMagic));
     w.u32(static_cast<std::uint32_t>(patterns_.size()));
     for (const PatternRef& p : patterns_) w.u32(static_cast<std::uint32_t>(p.kind) << 24 | p.index);
     w.u32(static_cast<std::uint32_t>(rule_infos_.size()));
@@ -238,12 +203,12 @@ std::string CompiledRules::serialize() const {
         std::free(raw);
     }
     w.bytes(db);
-    return std::move(w.out);
+    return w.take();
 }
 
 std::optional<CompiledRules> CompiledRules::deserialize(std::string_view bytes, std::size_t rule_count) {
     if (bytes.size() < sizeof kMagic || bytes.substr(0, sizeof kMagic) != std::string_view(kMagic, sizeof kMagic)) return std::nullopt;
-    Parser p(bytes.substr(sizeof kMagic));
+    ByteReader p(bytes.substr(sizeof kMagic));
     CompiledRules cr;
     std::uint32_t n = 0;
     if (!p.u32(n) || n > bytes.size()) return std::nullopt;

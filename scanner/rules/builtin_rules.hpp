@@ -1,15 +1,10 @@
 #pragma once
-// The text of rules/*.toml, embedded at build time (see cmake/embed_rules.cmake).
-#include <span>
+// The built-in rules, rules/*.toml, parsed when keyfence is built (by keyfence_pack_rules, see
+// scanner/rules/pack_rules_main.cpp) and embedded in the binary as an encoded RuleSet (rule_codec.hpp).
 #include <string_view>
 
 namespace keyfence::rules {
 
-struct BuiltinRuleFile {
-    std::string_view name;  // e.g. "rules/openai.toml"
-    std::string_view text;
-};
-
-std::span<const BuiltinRuleFile> builtin_rule_files();
+std::string_view builtin_rule_pack();
 
 }  // namespace keyfence::rules

@@ -13,7 +13,6 @@
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
-#include "rules/builtin_rules.hpp"
 #include "rules/rule_set.hpp"
 
 namespace keyfence::rules {
@@ -244,22 +243,6 @@ RuleSet parse_rule_text(std::string_view text, const std::string& name, const st
 
 RuleSet load_rule_file(const std::filesystem::path& file) {
     return parse_impl(read_file(file), file.string(), file.parent_path(), 0);
-}
-
-RuleSet load_builtin_rules() {
-    RuleSet all;
-    all.source = "built-in rules";
-    std::set<std::string> ids;
-    for (const BuiltinRuleFile& f : builtin_rule_files()) {
-        RuleSet one = parse_impl(f.text, std::string(f.name), {}, 0);
-        for (Rule& r : one.rules) {
-            if (!ids.insert(r.id).second) throw Error(fmt::format("{}: duplicate rule id '{}'", r.origin, r.id));
-            all.rules.push_back(std::move(r));
-        }
-        for (Allowlist& a : one.allowlists) all.allowlists.push_back(std::move(a));
-        for (std::string& w : one.warnings) all.warnings.push_back(std::move(w));
-    }
-    return all;
 }
 
 RuleSet resolve_rules(const std::optional<std::filesystem::path>& config, const std::optional<std::filesystem::path>& repo_root) {

@@ -22,6 +22,8 @@ struct Allowlist {
     std::vector<std::string> commits;       // commit ids (history scans)
     std::vector<std::string> target_rules;  // global allowlists only; empty means every rule
     std::string origin;                     // "file:line", for error messages
+
+    bool operator==(const Allowlist&) const = default;
 };
 
 struct Rule {
@@ -40,6 +42,8 @@ struct Rule {
     std::string remediation;
     std::string checksum;  // name of an offline validity check (see confirm/checks)
     std::string origin;    // "file:line"
+
+    bool operator==(const Rule&) const = default;
 };
 
 struct RuleSet {
@@ -51,9 +55,11 @@ struct RuleSet {
 
     // SHA-256 over everything the compiled matcher depends on; the database cache is keyed by it.
     std::string digest() const;
+
+    bool operator==(const RuleSet&) const = default;
 };
 
-// The rules compiled into the binary from rules/*.toml.
+// The rules built into the binary from rules/*.toml (parsed at build time; see builtin_rules.hpp).
 RuleSet load_builtin_rules();
 
 // Parses one rule file's text. `name` is used in messages; `base_dir` resolves [extend] path.

@@ -12,7 +12,8 @@
 //   mode bit 3    --whole-files (no added-lines computation)
 //   mode bit 7    keep the stale checksum (exercises libgit2's checksum check only)
 // The empty input writes the untouched version 2 index. The header's entry count is kept under 1024 (see below).
-#include <openssl/evp.h>
+#include <mbedtls/sha1.h>
+#include <mbedtls/version.h>
 #include <stdlib.h>
 
 #include <cstddef>
@@ -82,10 +83,14 @@ const Fixture& fixture() {
 }
 
 std::string sha1(const std::string& bytes) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha1(), nullptr) != 1 || len != kSha1Size) std::abort();
-    return std::string(reinterpret_cast<const char*>(md), len);
+    unsigned char md[kSha1Size];
+    const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+#if MBEDTLS_VERSION_MAJOR >= 3
+    if (mbedtls_sha1(in, bytes.size(), md) != 0) std::abort();
+#else
+    if (mbedtls_sha1_ret(in, bytes.size(), md) != 0) std::abort();
+#endif
+    return std::string(reinterpret_cast<const char*>(md), sizeof md);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "rules/rule_codec.hpp"
 #include "rules/rule_set.hpp"
 #include "support/run.hpp"
 
@@ -136,4 +137,51 @@ TEST_CASE("the rule digest changes with anything the database depends on") {
     CHECK(a.digest() != b.digest());
     CHECK(a.digest() == a2.digest());
     CHECK(a.digest().size() == 64);
+}
+
+TEST_CASE("a rule set survives encoding unchanged, and damaged bytes are refused") {
+    auto rs = parse_rule_text(R"(
+title = "packed"
+[[rules]]
+id = "tok"
+description = "Token"
+regex = '''tok_([a-z0-9]{24})'''
+secretGroup = 1
+entropy = 3.25
+keywords = ["tok_"]
+tags = ["t"]
+examples = ["tok_abcdefghijklmnopqrstuvwx"]
+negatives = ["tok_short"]
+remediation = "Revoke it."
+[[rules.allowlists]]
+condition = "AND"
+paths = ['''fixtures/''']
+regexTarget = "line"
+stopwords = ["dummy"]
+[[rules]]
+id = "path-only"
+path = '''\.pem$'''
+[[allowlists]]
+targetRules = ["tok"]
+commits = ["abc123"]
+)",
+                              "packed.toml", ".");
+    rs.warnings.push_back("a loader note");
+    const std::string bytes = rules::encode_rule_set(rs);
+    const auto back = rules::decode_rule_set(bytes);
+    REQUIRE(back.has_value());
+    CHECK(*back == rs);
+    CHECK_FALSE(back->rules[1].entropy.has_value());
+    for (std::size_t cut = 0; cut < bytes.size(); ++cut) CHECK_FALSE(rules::decode_rule_set(bytes.substr(0, cut)).has_value());
+    CHECK_FALSE(rules::decode_rule_set(bytes + "x").has_value());
+}
+
+TEST_CASE("the built-in rules are packed at build time with their source locations") {
+    const auto builtin = rules::load_builtin_rules();
+    CHECK(builtin.rules.size() > 100);
+    CHECK(builtin.source == "built-in rules");
+    for (const auto& r : builtin.rules) {
+        CHECK_MESSAGE(r.origin.starts_with("rules/"), r.origin);
+        CHECK_MESSAGE(!r.examples.empty(), r.id);
+    }
 }
