@@ -3,6 +3,7 @@
 // TOML error or a duplicate rule id fails the build, naming the file and line.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
