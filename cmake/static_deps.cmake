@@ -3,13 +3,13 @@
 # With KEYFENCE_STATIC_DEPS (the default outside sanitizer and fuzz builds) the libraries whose Debian
 # -dev packages ship static archives are linked from them: libgit2 with mbedTLS, libssh2, http-parser
 # and PCRE2 (and OpenSSL's libcrypto, for libssh2); libarchive with nettle, liblzma, libbz2 and libzstd;
-# Hyperscan; RE2; and libstdc++ (the binary's link options). libgcc_s stays shared: glibc's own unwinding (an exception
-# thrown out of std::call_once passes through pthread_once) must meet the same unwinder.
+# Hyperscan; RE2; and libstdc++ (the binary's link options). fmt and toml++ are used header-only.
+# zlib, glibc, libgcc_s and the Kerberos libraries libgit2 calls for Negotiate auth stay shared; libgcc_s
+# because glibc's own unwinding (an exception thrown out of std::call_once passes through pthread_once)
+# must meet the same unwinder.
 # Why: `keyfence staged` is a short-lived process run on every commit. Loading ~35 shared objects and
 # resolving their ~10,000 symbol relocations took ~3.5 ms of each run (measured: a program linking these
 # libraries starts in 5.6 ms dynamically, 1.5 ms statically), out of a 20 ms budget.
-# fmt and toml++ are used header-only. zlib, glibc and the Kerberos libraries libgit2 calls for Negotiate
-# auth stay shared.
 
 # keyfence_static_link_line(<out-var> <pkg-config prefix>): the module's `pkg-config --static` link line,
 # each library as its archive where one is installed, else its shared library. A library found in
