@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Latency of the pre-commit gate `keyfence staged` on a typical commit, next to `git diff --cached`.
 #
-# Usage: benchmarks/hook_latency.sh [--keyfence PATH] [--runs N] [--no-record]
+# Usage: benchmarks/hook_latency.sh [--keyfence PATH] [--runs N] [--files N] [--no-record]
 #
 #   --keyfence PATH  binary to measure (default: build/keyfence under the repository root)
 #   --runs N         timed runs per warm case (default 30); the cold case always runs 5 times
+#   --files N        files in the repository (default 200; at least 200), for the cost of a
+#                    large index and tree: the staged change stays 5 files / 500 lines
 #   --no-record      print only; do not append to benchmarks/results/
 #
-# Builds a throw-away git repository in ${TMPDIR:-/tmp} (200 source-like files, 4 commits,
-# all generated deterministically), stages a commit of 5 files with 500 added lines (2 new
+# Builds a throw-away git repository in ${TMPDIR:-/tmp} (200 source-like files unless --files,
+# 4 commits, all generated deterministically), stages a commit of 5 files with 500 added lines (2 new
 # files, 3 edited ones, no secrets) and times, interleaved, `git diff --cached --name-only`
 # and `keyfence staged`, both run inside that repository. KEYFENCE_CACHE_DIR points at a
 # fresh directory for the whole run; the cold case empties it before each run, so keyfence
@@ -20,14 +22,19 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 runs=30
+files=200
 cold_runs=5
 target_ms=20
 target_ratio=10
 
 while (($#)); do
-    common_option "$@" || { usage >&2; die "unknown argument: $1"; }
-    shift "$shifted"
+    if common_option "$@"; then shift "$shifted"; continue; fi
+    case "$1" in
+        --files) files=${2:?--files needs a value}; shift 2 ;;
+        *) usage >&2; die "unknown argument: $1" ;;
+    esac
 done
+[[ $files =~ ^[0-9]+$ ]] && ((files >= 200)) || die "--files must be a whole number of at least 200"
 need_positive "$runs" --runs
 
 command -v python3 >/dev/null || die "python3 is required (repository generator)"
@@ -46,7 +53,8 @@ export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.invalid
 export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.invalid
 
 # --- the repository -----------------------------------------------------------------
-# gen.py init: 200 files; gen.py edit N: edit commit N; gen.py stage: the measured change.
+# gen.py init DIR FILES: the files; gen.py edit DIR N FILES: edit commit N; gen.py stage DIR FILES:
+# the measured change.
 cat >"$work/gen.py" <<'EOF'
 import os, random, sys
 
@@ -73,8 +81,8 @@ def line(r, ext):
         return r.choice([f"{a}: {n}", f"  {a}: {b}", f"- name: {a}", f"  enabled: {r.choice(['true', 'false'])}"])
     return r.choice([f"The {a} step reads {b} and writes {n} records.", f"## {a}", f"- `{a}`: {b}", ""])
 
-def path_of(i):
-    return f"src/mod{i % 20:02d}/file{i:03d}.{EXTS[i % len(EXTS)]}"
+def path_of(i):  # 20 directories for the first 200 files, then one more for each 100
+    return f"src/mod{i % max(20, FILES // 100):02d}/file{i:03d}.{EXTS[i % len(EXTS)]}"
 
 def write(path, lines):
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -93,13 +101,14 @@ def insert(r, path, count):  # insert `count` new lines at one random place
 
 os.chdir(sys.argv[2])
 phase = sys.argv[1]
+FILES = int(sys.argv[-1])
 if phase == "init":
     r = random.Random(1)
-    for i in range(200):
+    for i in range(FILES):
         write(path_of(i), [line(r, EXTS[i % len(EXTS)]) for _ in range(r.randint(40, 400))])
 elif phase == "edit":
     r = random.Random(100 + int(sys.argv[3]))
-    for i in r.sample(range(200), 20):
+    for i in r.sample(range(FILES), 20):
         lines = read(path_of(i))
         for _ in range(r.randint(1, 6)):
             k = r.randrange(len(lines))
@@ -121,19 +130,19 @@ age_files() { find "$repo" -path "$repo/.git" -prune -o -type f -exec touch -d '
 
 echo "building the test repository in $repo ..." >&2
 git init -q -b main "$repo"
-python3 "$work/gen.py" init "$repo"
+python3 "$work/gen.py" init "$repo" "$files"
 age_files
 git -C "$repo" add -A
 GIT_AUTHOR_DATE='2024-01-01T00:00:00Z' GIT_COMMITTER_DATE='2024-01-01T00:00:00Z' \
     git -C "$repo" commit -q -m "initial import"
 for n in 1 2 3; do
-    python3 "$work/gen.py" edit "$repo" "$n"
+    python3 "$work/gen.py" edit "$repo" "$n" "$files"
     age_files
     git -C "$repo" add -A
     GIT_AUTHOR_DATE="2024-01-0$((n + 1))T00:00:00Z" GIT_COMMITTER_DATE="2024-01-0$((n + 1))T00:00:00Z" \
         git -C "$repo" commit -q -m "edit round $n"
 done
-python3 "$work/gen.py" stage "$repo"
+python3 "$work/gen.py" stage "$repo" "$files"
 age_files
 git -C "$repo" add -A
 git -C "$repo" update-index --refresh >/dev/null  # a clean stat cache, as in a real repository
