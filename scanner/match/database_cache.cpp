@@ -1,39 +1,18 @@
 #include "match/database_cache.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
 #include "core/digest.hpp"
+#include "core/file_read.hpp"
 
 namespace keyfence::match {
 namespace fs = std::filesystem;
 
 namespace {
 constexpr const char* kCacheFormat = "keyfence-db-v2";
-
-// The whole file, read with one read() into a buffer of its size (an iostream copy was ~0.4 ms of a hook
-// run for the 600 KB database); nullopt if it cannot be read.
-std::optional<std::string> read_whole_file(const fs::path& file) {
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    std::optional<std::string> out;
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
-        std::size_t done = 0;
-        while (done < bytes.size()) {
-            const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
-            if (n <= 0) break;
-            done += static_cast<std::size_t>(n);
-        }
-        if (done == bytes.size()) out = std::move(bytes);
-    }
-    ::close(fd);
-    return out;
-}
 
 std::string platform_bytes() {
     hs_platform_info_t plat{};

@@ -2,26 +2,23 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "core/digest.hpp"
 #include "core/error.hpp"
+#include "core/file_read.hpp"
 
 namespace keyfence::report {
 
 std::string secret_hash(std::string_view secret) { return sha256_hex(secret); }
 
 Baseline Baseline::load(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(fmt::format("cannot read baseline {}", file.string()));
-    std::stringstream ss;
-    ss << in.rdbuf();
+    const std::optional<std::string> text = read_whole_file(file);
+    if (!text) throw Error(fmt::format("cannot read baseline {}", file.string()));
     nlohmann::json doc;
     try {
-        doc = nlohmann::json::parse(ss.str());
+        doc = nlohmann::json::parse(*text);
     } catch (const nlohmann::json::exception& e) {
         throw Error(fmt::format("{}: not a baseline (invalid JSON: {})", file.string(), e.what()));
     }

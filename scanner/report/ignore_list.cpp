@@ -1,8 +1,8 @@
 #include "report/ignore_list.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+
+#include "core/file_read.hpp"
 
 namespace keyfence::report {
 
@@ -22,11 +22,8 @@ IgnoreList IgnoreList::parse(std::string_view text) {
 }
 
 IgnoreList IgnoreList::load(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return {};
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parse(ss.str());
+    const std::optional<std::string> text = read_whole_file(file);
+    return text ? parse(*text) : IgnoreList{};
 }
 
 bool IgnoreList::ignores(const Finding& f) const {

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
 
 #include "core/error.hpp"
+#include "core/file_read.hpp"
 #include "rules/builtin_rules.hpp"
 #include "rules/rule_codec.hpp"
 #include "rules/rule_set.hpp"
@@ -24,14 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace keyfence;
 
-std::string read_all(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error("cannot read " + file.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 rules::RuleSet parse_builtin_files(std::vector<fs::path> files) {
     std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
     rules::RuleSet all;
@@ -39,7 +31,9 @@ rules::RuleSet parse_builtin_files(std::vector<fs::path> files) {
     std::set<std::string> ids;
     for (const fs::path& file : files) {
         // Named as in the source tree, so messages and `rules list` say rules/openai.toml:12.
-        rules::RuleSet one = rules::parse_rule_text(read_all(file), "rules/" + file.filename().string(), {});
+        std::optional<std::string> text = read_whole_file(file);
+        if (!text) throw Error("cannot read " + file.string());
+        rules::RuleSet one = rules::parse_rule_text(*text, "rules/" + file.filename().string(), {});
         for (rules::Rule& r : one.rules) {
             if (!ids.insert(r.id).second) throw Error(fmt::format("{}: duplicate rule id '{}'", r.origin, r.id));
             all.rules.push_back(std::move(r));

@@ -4,14 +4,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <toml++/toml.h>
 #include <unordered_set>
 
 #include "core/digest.hpp"
 #include "core/error.hpp"
+#include "core/file_read.hpp"
 #include "core/text.hpp"
 #include "rules/rule_set.hpp"
 
@@ -164,11 +163,9 @@ private:
 };
 
 std::string read_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(fmt::format("cannot read rule file {}", file.string()));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    std::optional<std::string> text = read_whole_file(file);
+    if (!text) throw Error(fmt::format("cannot read rule file {}", file.string()));
+    return std::move(*text);
 }
 
 // Layers `top` over `base`: rules with the same id replace the base's, the rest are appended.
