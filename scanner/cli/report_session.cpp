@@ -27,7 +27,7 @@ ReportSession::ReportSession(const ScanArgs& args, const std::optional<std::file
 
 std::function<void(const std::vector<Finding>&)> ReportSession::stream_callback() {
     if (args_.format != "jsonl") return {};
-    if (args_.output) stream_file_ = std::make_unique<report::PrivateFile>(*args_.output);
+    if (args_.output) stream_file_ = std::make_unique<PrivateFile>(*args_.output);
     streamed_ = true;
     return [this](const std::vector<Finding>& findings) {
         std::string lines;
@@ -45,7 +45,7 @@ int ReportSession::finish(scan::ScanResult& result) {
     const auto before_ignore = findings.size();
     std::erase_if(findings, [&](const Finding& f) { return ignore_.ignores(f); });
     result.suppressed.ignore_file += before_ignore - findings.size();
-    if (args_.write_baseline) report::write_private_file(*args_.write_baseline, report::baseline_text(findings));
+    if (args_.write_baseline) write_private_file(*args_.write_baseline, report::baseline_text(findings));
     if (baseline_) {
         const auto before = findings.size();
         std::erase_if(findings, [&](const Finding& f) { return baseline_->contains(f); });
@@ -56,7 +56,7 @@ int ReportSession::finish(scan::ScanResult& result) {
         std::ostringstream report;
         reporter_->write(findings, report);
         if (stream_file_) stream_file_->write(report.str());
-        else if (args_.output) report::write_private_file(*args_.output, report.str());
+        else if (args_.output) write_private_file(*args_.output, report.str());
         else std::cout << report.str() << std::flush;
     }
     if (stream_file_) stream_file_->commit();

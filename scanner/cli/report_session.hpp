@@ -12,7 +12,7 @@
 #include "cli/commands.hpp"
 #include "report/baseline.hpp"
 #include "report/ignore_list.hpp"
-#include "report/output_file.hpp"
+#include "core/private_file.hpp"
 #include "report/reporter.hpp"
 #include "scan/scheduler.hpp"
 
@@ -36,7 +36,7 @@ private:
     std::unique_ptr<report::Reporter> reporter_;
     report::IgnoreList ignore_;
     std::optional<report::Baseline> baseline_;
-    std::unique_ptr<report::PrivateFile> stream_file_;  // jsonl with --output
+    std::unique_ptr<PrivateFile> stream_file_;  // jsonl with --output
     bool streamed_ = false;
 };
 

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 
 namespace keyfence::match {
@@ -45,7 +44,8 @@ std::string literal_pattern(const std::string& lit) {
 struct Candidate {
     std::string expr;
     unsigned flags;
-    PatternRef ref;
+    std::uint32_t rule;
+    bool keyword;  // a keyword literal of a rule Hyperscan cannot compile
 };
 
 // One expression's info in a mode, or the Hyperscan message explaining why it does not parse.
@@ -104,11 +104,11 @@ CompiledRules CompiledRules::build(const rules::RuleSet& rules) {
             if (inf.max_width == 0) throw Error(fmt::format("{}: rule '{}': regex matches only the empty string", rule.origin, rule.id));
             if (inf.min_width == 0) throw Error(fmt::format("{}: rule '{}': regex can match the empty string", rule.origin, rule.id));
             info.lookback = std::min<std::uint32_t>(inf.max_width, kUnboundedLookback);
-            cands.push_back({expr, flags, {PatternRef::Kind::kRule, ri}});
+            cands.push_back({expr, flags, ri, false});
         } else if (info.mode == PatternMode::kKeywords) {
             info.lookback = kKeywordWindow;
             for (const std::string& kw : rule.keywords)
-                cands.push_back({literal_pattern(kw), HS_FLAG_CASELESS, {PatternRef::Kind::kRuleKeyword, ri}});
+                cands.push_back({literal_pattern(kw), HS_FLAG_CASELESS, ri, true});
         } else {
             cr.every_input_rules_.push_back(ri);
         }
@@ -137,9 +137,9 @@ CompiledRules CompiledRules::build(const rules::RuleSet& rules) {
         const std::string msg = err && err->message ? err->message : "unknown error";
         if (!err || err->expression < 0) throw Error("hyperscan: cannot compile the rule database: " + msg);
         Candidate& bad = cands[static_cast<std::size_t>(err->expression)];
-        if (bad.ref.kind != PatternRef::Kind::kRule)
+        if (bad.keyword)
             throw Error(fmt::format("hyperscan: cannot compile keyword pattern: {}", msg));
-        const std::uint32_t ri = bad.ref.index;
+        const std::uint32_t ri = bad.rule;
         RuleMatchInfo& info = cr.rule_infos_[ri];
         if (info.mode == PatternMode::kExact) {
             info.mode = PatternMode::kPrefilter;
@@ -157,10 +157,10 @@ CompiledRules CompiledRules::build(const rules::RuleSet& rules) {
             info.mode = PatternMode::kKeywords;
             info.lookback = kKeywordWindow;
             for (const std::string& kw : rules.rules[ri].keywords)
-                cands.push_back({literal_pattern(kw), HS_FLAG_CASELESS, {PatternRef::Kind::kRuleKeyword, ri}});
+                cands.push_back({literal_pattern(kw), HS_FLAG_CASELESS, ri, true});
         }
     }
-    for (const Candidate& c : cands) cr.patterns_.push_back(c.ref);
+    for (const Candidate& c : cands) cr.pattern_rules_.push_back(c.rule);
     std::sort(cr.every_input_rules_.begin(), cr.every_input_rules_.end());
     return cr;
 }
@@ -171,15 +171,15 @@ CompiledRules CompiledRules::build(const rules::RuleSet& rules) {
 namespace keyfence::match {
 namespace {
 
-constexpr char kMagic[8] = {'K', 'F', 'H', 'S', 'D', 'B', '1', '\n'};
+constexpr char kMagic[8] = {'K', 'F', 'H', 'S', 'D', 'B', '2', '\n'};
 
 }  // namespace
 
 std::string CompiledRules::serialize() const {
     ByteWriter w;
     w.raw(std::string_view(kMagic, sizeof kMagic));
-    w.u32(static_cast<std::uint32_t>(patterns_.size()));
-    for (const PatternRef& p : patterns_) w.u32(static_cast<std::uint32_t>(p.kind) << 24 | p.index);
+    w.u32(static_cast<std::uint32_t>(pattern_rules_.size()));
+    for (std::uint32_t rule : pattern_rules_) w.u32(rule);
     w.u32(static_cast<std::uint32_t>(rule_infos_.size()));
     for (const RuleMatchInfo& r : rule_infos_) {
         w.u32(static_cast<std::uint32_t>(r.mode));
@@ -211,18 +211,18 @@ std::optional<CompiledRules> CompiledRules::deserialize(std::string_view bytes, 
     ByteReader p(bytes.substr(sizeof kMagic));
     CompiledRules cr;
     std::uint32_t n = 0;
-    if (!p.u32(n) || n > bytes.size()) return std::nullopt;
+    if (!p.count(n, sizeof(std::uint32_t))) return std::nullopt;
     for (std::uint32_t i = 0; i < n; ++i) {
-        std::uint32_t v = 0;
-        if (!p.u32(v) || (v >> 24) > 2) return std::nullopt;
-        cr.patterns_.push_back({static_cast<PatternRef::Kind>(v >> 24), v & 0xFFFFFF});
+        std::uint32_t rule = 0;
+        if (!p.u32(rule) || rule >= rule_count) return std::nullopt;
+        cr.pattern_rules_.push_back(rule);
     }
     if (!p.u32(n) || n != rule_count) return std::nullopt;
     for (std::uint32_t i = 0; i < n; ++i) {
         RuleMatchInfo r;
         std::uint32_t mode = 0, nk = 0;
-        std::string_view note;
-        if (!p.u32(mode) || mode > static_cast<std::uint32_t>(PatternMode::kPathOnly) || !p.u32(r.lookback) || !p.u32(nk) || nk > bytes.size())
+
+        if (!p.u32(mode) || mode > static_cast<std::uint32_t>(PatternMode::kPathOnly) || !p.u32(r.lookback) || !p.count(nk, sizeof(std::uint32_t)))
             return std::nullopt;
         r.mode = static_cast<PatternMode>(mode);
         for (std::uint32_t k = 0; k < nk; ++k) {
@@ -230,16 +230,13 @@ std::optional<CompiledRules> CompiledRules::deserialize(std::string_view bytes, 
             if (!p.u32(id)) return std::nullopt;
             r.keyword_ids.push_back(id);
         }
-        if (!p.bytes(note)) return std::nullopt;
-        r.note = std::string(note);
+        if (!p.string(r.note)) return std::nullopt;
         cr.rule_infos_.push_back(std::move(r));
     }
-    if (!p.u32(n) || n > bytes.size()) return std::nullopt;
-    for (std::uint32_t i = 0; i < n; ++i) {
-        std::string_view k;
-        if (!p.bytes(k)) return std::nullopt;
-        cr.keywords_.emplace_back(k);
-    }
+    if (!p.count(n, sizeof(std::uint64_t))) return std::nullopt;
+    cr.keywords_.resize(n);
+    for (std::string& k : cr.keywords_)
+        if (!p.string(k)) return std::nullopt;
     for (auto* list : {&cr.every_input_rules_, &cr.path_only_rules_}) {
         if (!p.u32(n) || n > rule_count) return std::nullopt;
         for (std::uint32_t i = 0; i < n; ++i) {
@@ -251,8 +248,6 @@ std::optional<CompiledRules> CompiledRules::deserialize(std::string_view bytes, 
     std::string_view db;
     if (!p.bytes(db) || !p.done()) return std::nullopt;
     // Every index must point inside its table, so a damaged file can never index out of bounds.
-    for (const PatternRef& ref : cr.patterns_)
-        if (ref.index >= (ref.kind == PatternRef::Kind::kKeyword ? cr.keywords_.size() : rule_count)) return std::nullopt;
     for (const RuleMatchInfo& r : cr.rule_infos_)
         for (std::uint32_t k : r.keyword_ids)
             if (k >= cr.keywords_.size()) return std::nullopt;
@@ -260,7 +255,7 @@ std::optional<CompiledRules> CompiledRules::deserialize(std::string_view bytes, 
         hs_database_t* raw = nullptr;
         if (hs_deserialize_database(db.data(), db.size(), &raw) != HS_SUCCESS) return std::nullopt;
         cr.db_.reset(raw);  // Hyperscan checks the bytes' integrity and platform itself
-    } else if (!cr.patterns_.empty()) {
+    } else if (!cr.pattern_rules_.empty()) {
         return std::nullopt;
     }
     return cr;

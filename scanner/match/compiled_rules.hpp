@@ -2,10 +2,9 @@
 // CompiledRules: every rule of a RuleSet in one Hyperscan block-mode database, so each input is scanned
 // in a single pass. Immutable once built; shared read-only by all worker threads.
 //
-// Pattern ids in the database:
-//   kRule        - the rule's regex, exact or (if Hyperscan can't compile it exactly) in prefilter mode
-//   kRuleKeyword - a keyword of a rule Hyperscan cannot compile at all: its hits become candidates
-//   kKeyword     - unused since keywords are checked by the confirmer (kept for the cache format)
+// Each pattern in the database is a rule's regex (exact, or in prefilter mode when Hyperscan cannot
+// compile it exactly) or, for a rule Hyperscan cannot compile at all, one of its keywords; either way a
+// hit is a candidate for that rule. Keywords of other rules are checked by the confirmer, not here.
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -24,12 +23,6 @@ enum class PatternMode : std::uint8_t {
     kKeywords,   // Hyperscan can't parse it: its keywords find candidates; RE2 decides
     kEveryInput, // no keywords either: RE2 runs on every input (slow; warned about at load)
     kPathOnly,   // no regex: the rule reports files whose path matches
-};
-
-struct PatternRef {
-    enum class Kind : std::uint8_t { kRule, kRuleKeyword, kKeyword };
-    Kind kind;
-    std::uint32_t index;  // rule index, or keyword index for kKeyword
 };
 
 struct RuleMatchInfo {
@@ -52,7 +45,8 @@ public:
     static std::optional<CompiledRules> deserialize(std::string_view bytes, std::size_t rule_count);
 
     const hs_database_t* database() const { return db_.get(); }
-    std::span<const PatternRef> patterns() const { return patterns_; }
+    // The rule each Hyperscan pattern id stands for.
+    std::span<const std::uint32_t> pattern_rules() const { return pattern_rules_; }
     const RuleMatchInfo& rule_info(std::size_t rule) const { return rule_infos_[rule]; }
     std::size_t rule_count() const { return rule_infos_.size(); }
     std::span<const std::string> keywords() const { return keywords_; }
@@ -67,7 +61,7 @@ public:
 
 private:
     HsDatabase db_;
-    std::vector<PatternRef> patterns_;
+    std::vector<std::uint32_t> pattern_rules_;
     std::vector<RuleMatchInfo> rule_infos_;
     std::vector<std::string> keywords_;
     std::vector<std::uint32_t> every_input_rules_;

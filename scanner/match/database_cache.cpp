@@ -1,18 +1,17 @@
 #include "match/database_cache.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdlib>
 
 #include "core/digest.hpp"
+#include "core/error.hpp"
 #include "core/file_read.hpp"
+#include "core/private_file.hpp"
 
 namespace keyfence::match {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr const char* kCacheFormat = "keyfence-db-v2";
+constexpr const char* kCacheFormat = "keyfence-db-v3";
 
 std::string platform_bytes() {
     hs_platform_info_t plat{};
@@ -47,18 +46,10 @@ CompiledRules load_or_build(const rules::RuleSet& rules, const std::optional<fs:
     // Best effort: a cache that cannot be written only costs the next run a compile.
     std::error_code ec;
     fs::create_directories(*dir, ec);
-    std::string tmp = (*dir / ".tmp-XXXXXX").string();
-    const int fd = ::mkstemp(tmp.data());
-    if (fd < 0) return built;
-    const std::string bytes = built.serialize();
-    bool ok = true;
-    for (std::size_t done = 0; ok && done < bytes.size();) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n <= 0) ok = false;
-        else done += static_cast<std::size_t>(n);
+    try {
+        write_private_file(file, built.serialize());
+    } catch (const Error&) {
     }
-    ok = ::close(fd) == 0 && ok;
-    if (!ok || ::rename(tmp.c_str(), file.c_str()) != 0) ::unlink(tmp.c_str());
     return built;
 }
 

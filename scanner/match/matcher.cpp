@@ -34,8 +34,7 @@ void Matcher::add_hit(std::uint32_t rule, std::uint64_t end) noexcept {
 
 int Matcher::on_match(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/, void* ctx) noexcept {
     auto* self = static_cast<Matcher*>(ctx);
-    const PatternRef& ref = self->rules_.patterns()[id];
-    if (ref.kind != PatternRef::Kind::kKeyword) self->add_hit(ref.index, self->piece_base_ + to);
+    self->add_hit(self->rules_.pattern_rules()[id], self->piece_base_ + to);
     return 0;  // keep scanning
 }
 

@@ -120,7 +120,7 @@ TEST_CASE("SIGINT stops promptly, even while blocked on a FIFO; the report writt
     const std::string dirq = shell_quote(dir.path().string());
     const auto r = run_shell("( " + shell_quote(KEYFENCE_BIN) + " scan -j 1 " + shell_quote((dir.path() / "src").string()) + " " +
                              shell_quote((dir.path() / "fifo").string()) + " --format jsonl -o " + shell_quote(report) +
-                             " & pid=$!; for i in $(seq 200); do ls " + dirq + "/.keyfence-report-* >/dev/null 2>&1 && break; sleep 0.05; done;"
+                             " & pid=$!; for i in $(seq 200); do ls " + dirq + "/.keyfence-tmp-* >/dev/null 2>&1 && break; sleep 0.05; done;"
                              " sleep 0.5; kill -INT $pid;"
                              // A hang is a failure, not a stuck test run: give it 10 s, then kill it and say so.
                              " for i in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done;"
@@ -134,7 +134,7 @@ TEST_CASE("SIGINT stops promptly, even while blocked on a FIFO; the report writt
     // signal lands before the first file, the report is empty and the exit code says "not clean" (2).
     if (r.out.find("rc=1") != std::string::npos) CHECK(n == 1);
     else CHECK((r.out.find("rc=2") != std::string::npos && n == 0));
-    for (const auto& e : fs::directory_iterator(dir.path())) CHECK(e.path().filename().string().rfind(".keyfence-report-", 0) != 0);
+    for (const auto& e : fs::directory_iterator(dir.path())) CHECK(e.path().filename().string().rfind(".keyfence-tmp-", 0) != 0);
 }
 
 TEST_CASE("two pre-commit hooks at once with a cold cache: both succeed, one valid cache file remains") {

@@ -1,4 +1,4 @@
-#include "report/output_file.hpp"
+#include "core/private_file.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -10,7 +10,7 @@
 
 #include "core/error.hpp"
 
-namespace keyfence::report {
+namespace keyfence {
 
 PrivateFile::PrivateFile(std::filesystem::path target) : target_(std::move(target)) {
     // A target that exists and is not a regular file (/dev/null, a FIFO, a symlink) is written in place:
@@ -22,7 +22,7 @@ PrivateFile::PrivateFile(std::filesystem::path target) : target_(std::move(targe
         return;  // tmp_ stays empty: commit() does not rename
     }
     const std::filesystem::path dir = target_.has_parent_path() ? target_.parent_path() : ".";
-    tmp_ = (dir / ".keyfence-report-XXXXXX").string();
+    tmp_ = (dir / ".keyfence-tmp-XXXXXX").string();
     fd_ = ::mkstemp(tmp_.data());  // mkstemp creates the file with mode 0600
     if (fd_ < 0) throw Error(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno)));
     if (::fchmod(fd_, 0600) != 0) fail(errno);
@@ -78,4 +78,4 @@ void write_private_file(const std::filesystem::path& target, const std::string& 
     file.commit();
 }
 
-}  // namespace keyfence::report
+}  // namespace keyfence

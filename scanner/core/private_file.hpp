@@ -1,13 +1,14 @@
 #pragma once
-// Report files hold secrets: they are created with mode 0600, written to a temporary file beside the
-// target and renamed into place, so an interrupted run never leaves a half-written report.
+// Files keyfence writes (reports and baselines hold secrets or their hashes; the rule-database cache) are
+// created with mode 0600, written to a temporary file beside the target and renamed into place, so an
+// interrupted run never leaves a half-written file.
 #include <filesystem>
 #include <string>
 #include <string_view>
 
-namespace keyfence::report {
+namespace keyfence {
 
-// A report file being written: a 0600 temporary file beside the target, renamed into place by commit().
+// A file being written: a 0600 temporary file beside the target, renamed into place by commit().
 // Destroyed without commit (an error, an exception), the temporary file is removed.
 class PrivateFile {
 public:
@@ -28,4 +29,4 @@ private:
 // Writes content to target through a PrivateFile. Throws keyfence::Error naming the file on failure.
 void write_private_file(const std::filesystem::path& target, const std::string& content);
 
-}  // namespace keyfence::report
+}  // namespace keyfence
