@@ -126,6 +126,22 @@ TEST_CASE("history: the same secret in 50 commits is one finding with its first 
     CHECK(j[0]["also_in"].size() == 50);  // 49 later revisions and one copy
 }
 
+TEST_CASE("history: a secret twice in one file lists only the other places, never its own") {
+    Repo repo;
+    const std::string key = openai_legacy(7);
+    repo.write("keys.txt", "a=" + key + "\nb=" + key + "\n");
+    const std::string first = repo.commit("twice");
+    repo.write("keys.txt", "a=" + key + "\nb=" + key + "\nc=1\n");
+    const std::string second = repo.commit("edit");
+    const auto j = history_json(repo.path());
+    REQUIRE(j.size() == 1);
+    CHECK(j[0]["commit"]["id"] == first);
+    CHECK(j[0]["line"] == 1);
+    REQUIRE(j[0]["also_in"].size() == 1);
+    CHECK(j[0]["also_in"][0]["commit"] == second);
+    CHECK(j[0]["also_in"][0]["path"] == "keys.txt");
+}
+
 TEST_CASE("history: secrets only on an unmerged branch, only in a tag, only in a dangling blob") {
     Repo repo;
     repo.write("a.txt", "clean\n");

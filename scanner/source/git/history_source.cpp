@@ -347,19 +347,23 @@ void HistorySource::finish(std::vector<Finding>& findings) const {
     std::vector<Finding> kept;
     std::map<std::uint32_t, CommitInfo> infos;
     auto id_of = [&](std::uint32_t c) { return c == kNoCommit ? std::string() : oid_hex(commits_[c]); };
-    auto places_of_job = [&](std::size_t job, std::vector<Place>& out) {
-        auto it = sightings_.find(static_cast<std::uint32_t>(job));
-        if (it == sightings_.end()) return;
-        for (const Sighting& s : it->second) out.push_back({id_of(s.commit), s.path});
+    // Every other (commit, path) holding the secret, once: not the origin's own place, which a second
+    // occurrence in the same blob would otherwise add.
+    auto add_place = [&](Finding& origin, Place p) {
+        if (p.commit == id_of(commit_of(origin)) && p.path == origin.path) return;
+        if (std::none_of(origin.also_in.begin(), origin.also_in.end(), [&](const Place& q) { return q.commit == p.commit && q.path == p.path; }))
+            origin.also_in.push_back(std::move(p));
+    };
+    // Where `f` was found, and every other commit/path its blob was seen at.
+    auto add_places_of = [&](Finding& origin, const Finding& f) {
+        add_place(origin, {id_of(commit_of(f)), f.path});
+        if (auto it = sightings_.find(static_cast<std::uint32_t>(f.job)); it != sightings_.end())
+            for (const Sighting& s : it->second) add_place(origin, {id_of(s.commit), s.path});
     };
     for (Finding& f : findings) {
         auto [it, fresh] = first_of.emplace(f.fingerprint, kept.size());
         if (!fresh) {
-            Finding& origin = kept[it->second];
-            const Place here{id_of(commit_of(f)), f.path};
-            if (std::none_of(origin.also_in.begin(), origin.also_in.end(), [&](const Place& p) { return p.commit == here.commit && p.path == here.path; }))
-                origin.also_in.push_back(here);
-            places_of_job(f.job, origin.also_in);
+            add_places_of(kept[it->second], f);
             continue;
         }
         const std::uint32_t c = commit_of(f);
@@ -368,8 +372,8 @@ void HistorySource::finish(std::vector<Finding>& findings) const {
             if (info == infos.end()) info = infos.emplace(c, commit_info(repo.get(), c)).first;
             f.commit = info->second;
         }
-        places_of_job(f.job, f.also_in);
         kept.push_back(std::move(f));
+        add_places_of(kept.back(), kept.back());
     }
     findings = std::move(kept);
 }
