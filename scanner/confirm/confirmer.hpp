@@ -22,6 +22,17 @@ struct SuppressionCounts {
     std::uint64_t placeholder = 0;   // a made-up value (see checks/placeholder.hpp)
     std::uint64_t ignore_file = 0;   // fingerprint listed in .keyfenceignore
     std::uint64_t baseline = 0;      // already in the --baseline file
+
+    SuppressionCounts& operator+=(const SuppressionCounts& o) {
+        inline_allow += o.inline_allow;
+        allowlist += o.allowlist;
+        checksum += o.checksum;
+        entropy += o.entropy;
+        placeholder += o.placeholder;
+        ignore_file += o.ignore_file;
+        baseline += o.baseline;
+        return *this;
+    }
 };
 
 class Confirmer {

@@ -10,10 +10,8 @@
 namespace keyfence::decode {
 namespace {
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix; }
-
 bool compressed_stream(std::string_view c) {
-    return starts_with(c, "\x1f\x8b") || starts_with(c, "BZh") || starts_with(c, std::string_view("\xfd" "7zXZ\0", 6));
+    return c.starts_with("\x1f\x8b") || c.starts_with("BZh") || c.starts_with(std::string_view("\xfd" "7zXZ\0", 6));
 }
 
 struct ArchiveDeleter {
@@ -37,7 +35,7 @@ std::string error_of(archive* a) {
 }  // namespace
 
 bool looks_like_archive(std::string_view c) {
-    return starts_with(c, "PK\x03\x04") || compressed_stream(c) || (c.size() > 262 && c.substr(257, 5) == "ustar");
+    return c.starts_with("PK\x03\x04") || compressed_stream(c) || (c.size() > 262 && c.substr(257, 5) == "ustar");
 }
 
 namespace {

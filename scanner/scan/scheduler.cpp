@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <mutex>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -21,15 +20,6 @@ struct WorkerResult {
     confirm::SuppressionCounts suppressed;
     std::exception_ptr error;
 };
-
-void add(confirm::SuppressionCounts& a, const confirm::SuppressionCounts& b) {
-    a.inline_allow += b.inline_allow;
-    a.allowlist += b.allowlist;
-    a.checksum += b.checksum;
-    a.entropy += b.entropy;
-    a.placeholder += b.placeholder;
-    a.ignore_file += b.ignore_file;
-}
 
 }  // namespace
 
@@ -106,7 +96,7 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
         out.stats.inputs += r.stats.inputs;
         out.stats.bytes += r.stats.bytes;
         out.stats.skipped += r.stats.skipped;
-        add(out.suppressed, r.suppressed);
+        out.suppressed += r.suppressed;
     }
     if (!streaming) source.finish(out.findings);  // streamed findings were finished job by job
     std::sort(out.findings.begin(), out.findings.end(), finding_less);
