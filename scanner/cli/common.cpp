@@ -10,10 +10,6 @@
 #include "core/error.hpp"
 #include "core/stop.hpp"
 
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
-
 namespace keyfence::cli {
 namespace fs = std::filesystem;
 

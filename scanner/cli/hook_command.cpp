@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "core/file_read.hpp"
 #include "core/git_handles.hpp"
 #include "match/database_cache.hpp"
 
@@ -48,9 +49,8 @@ HookPlace hooks_dir(const std::string& repo_path) {
 }
 
 bool is_ours(const fs::path& hook) {
-    std::ifstream in(hook);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return text.find(kMarker) != std::string::npos;
+    const auto text = read_whole_file(hook);
+    return text && text->find(kMarker) != std::string::npos;
 }
 
 std::string pre_commit_script(const std::string& bin) {
