@@ -26,6 +26,9 @@ public:
     // For ScanOptions::on_job_findings when the format streams (jsonl); empty otherwise.
     std::function<void(const std::vector<Finding>&)> stream_callback();
 
+    // Replaces the .keyfenceignore loaded from the work tree (the range gate reads the base commit's).
+    void set_ignore_list(report::IgnoreList list) { ignore_ = std::move(list); }
+
     // Applies the ignore file and baseline, writes the report (unless streamed), prints the summary;
     // returns 0 clean, 1 findings, 2 interrupted without findings.
     int finish(scan::ScanResult& result);
