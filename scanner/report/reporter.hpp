@@ -2,12 +2,14 @@
 // Reporter: the seam between findings and a report format. One file per format; this file holds the
 // registry and how secrets are shown.
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/finding.hpp"
+#include "report/config_change.hpp"
 
 namespace keyfence::report {
 
@@ -28,6 +30,8 @@ struct ReportOptions {
     SecretStyle secrets;
     bool color = false;
     std::string tool_version;
+    // Set by a range scan whose range changes the gate's config (history A..B); every format reports it.
+    std::optional<ConfigChange> config_change;
 };
 
 class Reporter {
