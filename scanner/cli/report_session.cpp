@@ -25,6 +25,11 @@ ReportSession::ReportSession(const ScanArgs& args, const std::optional<std::file
     if (root) ignore_ = report::IgnoreList::load(*root / ".keyfenceignore");
 }
 
+void ReportSession::set_config_change(report::ConfigChange change) {
+    options_.config_change = std::move(change);
+    reporter_ = report::make_reporter(args_.format, options_);
+}
+
 std::function<void(const std::vector<Finding>&)> ReportSession::stream_callback() {
     if (args_.format != "jsonl") return {};
     if (args_.output) stream_file_ = std::make_unique<PrivateFile>(*args_.output);

@@ -29,6 +29,9 @@ public:
     // Replaces the .keyfenceignore loaded from the work tree (the range gate reads the base commit's).
     void set_ignore_list(report::IgnoreList list) { ignore_ = std::move(list); }
 
+    // What the scanned range changes in the gate's own config, for every report format to show.
+    void set_config_change(report::ConfigChange change);
+
     // Applies the ignore file and baseline, writes the report (unless streamed), prints the summary;
     // returns 0 clean, 1 findings, 2 interrupted without findings.
     int finish(scan::ScanResult& result);
