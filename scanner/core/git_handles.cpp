@@ -28,14 +28,6 @@ void ensure_libgit2() {
     });
 }
 
-GitRepository open_repository(const std::string& path) {
-    ensure_libgit2();
-    git_repository* raw = nullptr;
-    if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) < 0)
-        throw Error("not a git repository: " + path + " (" + git_last_error() + ")");
-    return GitRepository(raw);
-}
-
 std::string oid_hex(const git_oid& oid) {
     char buf[GIT_OID_HEXSZ + 1];
     git_oid_tostr(buf, sizeof buf, &oid);

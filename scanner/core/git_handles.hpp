@@ -38,6 +38,8 @@ void check_git(int status, const std::string& what);
 void ensure_libgit2();
 
 // Opens the repository at or above path (work tree, .git dir or bare); throws a clear error otherwise.
+// Defined in source/git/checked_odb.cpp: every repository keyfence opens reads its loose objects through
+// keyfence's own checked reader, never libgit2's.
 GitRepository open_repository(const std::string& path);
 
 std::string oid_hex(const git_oid& oid);

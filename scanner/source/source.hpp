@@ -28,6 +28,8 @@ public:
     virtual std::unique_ptr<Reader> make_reader() const = 0;
     // Problems met while enumerating (unreadable directories, broken symlinks).
     virtual const std::vector<Diagnostic>& enumeration_diagnostics() const = 0;
+    // Problems only known once the jobs are read (a git object read whole that was not quite right).
+    virtual std::vector<Diagnostic> late_diagnostics() const { return {}; }
     // Runs once on the merged findings: git sources drop findings outside added lines, attach the
     // introducing commit, fold repeats of one secret into one finding.
     virtual void finish(std::vector<Finding>& /*findings*/) const {}

@@ -13,10 +13,18 @@ struct BlobJob {
     std::string commit;  // the commit that introduced it (history), else empty
 };
 
+// Loose objects that were read but not quite right, as notes (for Source::late_diagnostics).
+std::vector<Diagnostic> suspect_object_diagnostics();
+
+// The one error line of a pre-commit gate that cannot read a staged blob.
+std::string unreadable_staged_file(const std::string& path, const git_oid& blob, const std::string& why);
+
 class BlobReader : public Reader {
 public:
     // `jobs` is owned by the source and outlives the reader.
-    BlobReader(const std::string& repo_path, const std::vector<BlobJob>& jobs, std::uint64_t max_size);
+    // strict: a blob that cannot be read whole throws (the pre-commit gate must not vouch for it);
+    // otherwise it is a note, and whatever can still be inflated of a damaged loose blob is scanned.
+    BlobReader(const std::string& repo_path, const std::vector<BlobJob>& jobs, std::uint64_t max_size, bool strict = false);
 
     LoadStatus load(std::size_t index, std::string& buffer, Input& in, std::vector<Diagnostic>& diagnostics) override;
 
@@ -24,7 +32,9 @@ private:
     GitRepository repo_;
     GitOdb odb_;
     const std::vector<BlobJob>& jobs_;
+    std::string git_dir_;
     std::uint64_t max_;
+    bool strict_;
     GitOdbObject obj_;  // keeps in.content alive until the next load
 };
 

@@ -28,6 +28,7 @@ public:
     std::size_t job_count() const override { return blobs_.size(); }
     std::unique_ptr<Reader> make_reader() const override;
     const std::vector<Diagnostic>& enumeration_diagnostics() const override { return diagnostics_; }
+    std::vector<Diagnostic> late_diagnostics() const override { return suspect_object_diagnostics(); }
     void finish(std::vector<Finding>& findings) const override;
     bool finishes_per_job() const override { return false; }
 

@@ -4,30 +4,43 @@
 
 #include <algorithm>
 
+#include "source/git/checked_odb.hpp"
+
 namespace keyfence::source {
 StagedSource::StagedSource(const std::string& repo_path, bool whole_files, std::uint64_t max_file_size)
     : repo_path_(repo_path), max_file_size_(max_file_size) {
     GitRepository repo = open_repository(repo_path);
-    const char* workdir = git_repository_workdir(repo.get());
-    root_ = workdir ? workdir : git_repository_path(repo.get());
     if (git_repository_is_bare(repo.get())) throw Error("keyfence staged needs a work tree; " + repo_path + " is a bare repository");
-    repo_path_ = git_repository_path(repo.get());
-
     git_index* raw_index = nullptr;
     check_git(git_repository_index(&raw_index, repo.get()), "reading the index");
     GitIndex index(raw_index);
+    try {
+        enumerate(repo.get(), index.get(), whole_files);
+    } catch (const Error& e) {
+        // Diffs and rename detection read staged blobs: name the file a damaged one belongs to.
+        for (std::size_t i = 0; i < git_index_entrycount(index.get()); ++i)
+            if (const git_index_entry* entry = git_index_get_byindex(index.get(), i); entry && is_damaged(entry->id))
+                throw Error(unreadable_staged_file(entry->path, entry->id, e.what()));
+        throw;
+    }
+}
+
+void StagedSource::enumerate(git_repository* repo, git_index* index, bool whole_files) {
+    const char* workdir = git_repository_workdir(repo);
+    root_ = workdir ? workdir : git_repository_path(repo);
+    repo_path_ = git_repository_path(repo);
 
     GitTree head_tree;  // stays null on an unborn branch: diff against the empty tree
     git_object* head_obj = nullptr;
-    const int rc = git_revparse_single(&head_obj, repo.get(), "HEAD^{tree}");
+    const int rc = git_revparse_single(&head_obj, repo, "HEAD^{tree}");
     if (rc == 0) head_tree.reset(reinterpret_cast<git_tree*>(head_obj));
-    else if (rc != GIT_ENOTFOUND && !git_repository_head_unborn(repo.get())) check_git(rc, "reading HEAD");
+    else if (rc != GIT_ENOTFOUND && !git_repository_head_unborn(repo)) check_git(rc, "reading HEAD");
 
     git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
     opts.context_lines = 0;  // every line in a hunk's new side is then an added line
     opts.flags |= GIT_DIFF_INCLUDE_TYPECHANGE;
     git_diff* raw_diff = nullptr;
-    check_git(git_diff_tree_to_index(&raw_diff, repo.get(), head_tree.get(), index.get(), &opts), "diffing the index against HEAD");
+    check_git(git_diff_tree_to_index(&raw_diff, repo, head_tree.get(), index, &opts), "diffing the index against HEAD");
     GitDiff diff(raw_diff);
     // Renames without edits add nothing: without rename detection they would look like new files.
     git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
@@ -69,7 +82,7 @@ StagedSource::StagedSource(const std::string& repo_path, bool whole_files, std::
 }
 
 std::unique_ptr<Reader> StagedSource::make_reader() const {
-    return std::make_unique<BlobReader>(repo_path_, blobs_, max_file_size_);
+    return std::make_unique<BlobReader>(repo_path_, blobs_, max_file_size_, /*strict=*/true);
 }
 
 void StagedSource::finish(std::vector<Finding>& findings) const {

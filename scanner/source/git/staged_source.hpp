@@ -17,12 +17,15 @@ public:
     std::size_t job_count() const override { return blobs_.size(); }
     std::unique_ptr<Reader> make_reader() const override;
     const std::vector<Diagnostic>& enumeration_diagnostics() const override { return diagnostics_; }
+    std::vector<Diagnostic> late_diagnostics() const override { return suspect_object_diagnostics(); }
     void finish(std::vector<Finding>& findings) const override;
 
     // The work tree root (for .keyfence.toml and .keyfenceignore); the git dir for a bare repository.
     const std::filesystem::path& root() const { return root_; }
 
 private:
+    void enumerate(git_repository* repo, git_index* index, bool whole_files);
+
     struct AddedLines {
         bool whole = false;                                     // binary or --whole-files: every line counts
         std::vector<std::pair<std::uint64_t, std::uint64_t>> added;  // inclusive 1-based line ranges
