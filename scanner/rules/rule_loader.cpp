@@ -180,7 +180,13 @@ void layer(RuleSet& base, RuleSet&& top) {
     if (!top.title.empty()) base.title = top.title;
 }
 
-RuleSet parse_impl(std::string_view text, const std::string& name, const std::filesystem::path& base_dir, int depth) {
+// [extend] path on disk: relative to the including file's directory.
+IncludedFile read_from_disk(const std::string& path, const std::string& dir) {
+    const std::filesystem::path file = std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : std::filesystem::path(dir) / path;
+    return {read_file(file), file.string(), file.parent_path().string()};
+}
+
+RuleSet parse_impl(std::string_view text, const std::string& name, const std::string& dir, const ExtendReader& read, int depth) {
     if (depth > kMaxExtendDepth) throw Error(fmt::format("{}: [extend] nests deeper than {} files (a cycle?)", name, kMaxExtendDepth));
     toml::table doc;
     try {
@@ -211,8 +217,8 @@ RuleSet parse_impl(std::string_view text, const std::string& name, const std::fi
     merged.source = name;
     if (rd.boolean(*ext, "useDefault").value_or(false)) merged = load_builtin_rules();
     if (const std::string p = rd.string(*ext, "path"); !p.empty()) {
-        std::filesystem::path file = std::filesystem::path(p).is_absolute() ? std::filesystem::path(p) : base_dir / p;
-        layer(merged, parse_impl(read_file(file), file.string(), file.parent_path(), depth + 1));
+        IncludedFile inc = read(p, dir);
+        layer(merged, parse_impl(inc.text, inc.name, inc.dir, read, depth + 1));
     }
     const auto disabled = rd.strings(*ext, "disabledRules");
     std::erase_if(merged.rules, [&](const Rule& r) { return std::find(disabled.begin(), disabled.end(), r.id) != disabled.end(); });
@@ -235,11 +241,15 @@ std::string RuleSet::digest() const {
 }
 
 RuleSet parse_rule_text(std::string_view text, const std::string& name, const std::filesystem::path& base_dir) {
-    return parse_impl(text, name, base_dir, 0);
+    return parse_impl(text, name, base_dir.string(), read_from_disk, 0);
+}
+
+RuleSet parse_rule_text_with(std::string_view text, const std::string& name, const std::string& dir, const ExtendReader& read) {
+    return parse_impl(text, name, dir, read, 0);
 }
 
 RuleSet load_rule_file(const std::filesystem::path& file) {
-    return parse_impl(read_file(file), file.string(), file.parent_path(), 0);
+    return parse_impl(read_file(file), file.string(), file.parent_path().string(), read_from_disk, 0);
 }
 
 RuleSet resolve_rules(const std::optional<std::filesystem::path>& config, const std::optional<std::filesystem::path>& repo_root) {
@@ -250,6 +260,77 @@ RuleSet resolve_rules(const std::optional<std::filesystem::path>& config, const 
         if (std::filesystem::is_regular_file(local, ec)) return load_rule_file(local);
     }
     return load_builtin_rules();
+}
+
+namespace {
+
+// Origins ("file:line") say where a definition sits, not what it does: a moved rule is not a changed one.
+Allowlist without_origin(Allowlist a) {
+    a.origin.clear();
+    return a;
+}
+
+Rule without_origin(Rule r) {
+    r.origin.clear();
+    for (Allowlist& a : r.allowlists) a.origin.clear();
+    return r;
+}
+
+// Allowlists in head that base does not have (by content; one copy in base matches one in head).
+std::vector<Allowlist> added(const std::vector<Allowlist>& base, const std::vector<Allowlist>& head) {
+    std::vector<Allowlist> left;
+    for (const Allowlist& a : base) left.push_back(without_origin(a));
+    std::vector<Allowlist> out;
+    for (const Allowlist& a : head) {
+        auto same = std::find(left.begin(), left.end(), without_origin(a));
+        if (same != left.end()) left.erase(same);
+        else out.push_back(a);
+    }
+    return out;
+}
+
+std::string list(std::string_view key, const std::vector<std::string>& items) {
+    if (items.empty()) return {};
+    std::string out = fmt::format(" {}=[", key);
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+    return out + "]";
+}
+
+}  // namespace
+
+std::string describe_allowlist(const Allowlist& a) {
+    std::string out;
+    if (!a.description.empty()) out += fmt::format(" \"{}\"", a.description);
+    if (a.condition == Condition::kAnd) out += " condition=AND";
+    out += list("paths", a.paths);
+    if (!a.regexes.empty()) {
+        out += list("regexes", a.regexes);
+        if (a.regex_target != RegexTarget::kSecret) out += a.regex_target == RegexTarget::kMatch ? " regexTarget=match" : " regexTarget=line";
+    }
+    out += list("stopwords", a.stopwords);
+    out += list("commits", a.commits);
+    out += list("targetRules", a.target_rules);
+    if (!a.origin.empty()) out += fmt::format(" ({})", a.origin);
+    return out.empty() ? "(empty)" : out.substr(1);
+}
+
+Loosening loosening(const RuleSet& base, const RuleSet& head) {
+    Loosening out;
+    for (const Allowlist& a : added(base.allowlists, head.allowlists)) out.added_allowlists.push_back("global: " + describe_allowlist(a));
+    for (const Rule& b : base.rules) {
+        auto h = std::find_if(head.rules.begin(), head.rules.end(), [&](const Rule& r) { return r.id == b.id; });
+        if (h == head.rules.end()) {
+            out.removed_rules.push_back(b.id);
+            continue;
+        }
+        for (const Allowlist& a : added(b.allowlists, h->allowlists))
+            out.added_allowlists.push_back(fmt::format("rule {}: {}", b.id, describe_allowlist(a)));
+        Rule bb = without_origin(b), hh = without_origin(*h);
+        bb.allowlists.clear();  // allowlist changes are listed above
+        hh.allowlists.clear();
+        if (bb != hh) out.changed_rules.push_back(b.id);
+    }
+    return out;
 }
 
 }  // namespace keyfence::rules

@@ -2,6 +2,7 @@
 // Rules as plain data, exactly as the TOML files say them (gitleaks schema plus keyfence's own keys).
 // Regexes are compiled elsewhere (match/ for Hyperscan, confirm/ for RE2).
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,11 +66,35 @@ RuleSet load_builtin_rules();
 // Parses one rule file's text. `name` is used in messages; `base_dir` resolves [extend] path.
 RuleSet parse_rule_text(std::string_view text, const std::string& name, const std::filesystem::path& base_dir);
 
+// A file named by [extend] path, as a ExtendReader found it.
+struct IncludedFile {
+    std::string text;
+    std::string name;  // for messages
+    std::string dir;   // what the reader resolves this file's own [extend] path against
+};
+// Finds the file `path` names when it appears in a file whose dir is `dir`; throws keyfence::Error.
+using ExtendReader = std::function<IncludedFile(const std::string& path, const std::string& dir)>;
+
+// Parses rule text with [extend] path resolved by `read` (e.g. inside a commit's tree, not the disk).
+RuleSet parse_rule_text_with(std::string_view text, const std::string& name, const std::string& dir, const ExtendReader& read);
+
 // Loads a rule file, following [extend] (useDefault / path / disabledRules).
 RuleSet load_rule_file(const std::filesystem::path& file);
 
 // --config FILE if given; else .keyfence.toml at repo_root if it exists; else the built-in rules.
 RuleSet resolve_rules(const std::optional<std::filesystem::path>& config,
                       const std::optional<std::filesystem::path>& repo_root);
+
+// What `head` loosens relative to `base`, so a reviewer sees a change that weakens the gate.
+struct Loosening {
+    std::vector<std::string> added_allowlists;  // describe_allowlist() of each, "rule ID: " prefixed for rule-level ones
+    std::vector<std::string> removed_rules;     // ids in base, absent in head
+    std::vector<std::string> changed_rules;     // ids in both whose definition differs (a regex can be weakened too)
+    bool empty() const { return added_allowlists.empty() && removed_rules.empty() && changed_rules.empty(); }
+};
+Loosening loosening(const RuleSet& base, const RuleSet& head);
+
+// One line naming what an allowlist lets through: "paths=[.*] regexes=[...] ...".
+std::string describe_allowlist(const Allowlist& a);
 
 }  // namespace keyfence::rules

@@ -185,3 +185,60 @@ TEST_CASE("the built-in rules are packed at build time with their source locatio
         CHECK_MESSAGE(!r.examples.empty(), r.id);
     }
 }
+
+TEST_CASE("parse_rule_text_with: [extend] path goes through the given reader, relative to the including file") {
+    std::vector<std::pair<std::string, std::string>> asked;  // path, dir
+    const rules::ExtendReader read = [&](const std::string& path, const std::string& dir) {
+        asked.emplace_back(path, dir);
+        if (path == "conf/base.toml") return rules::IncludedFile{"[extend]\npath = \"more.toml\"\n[[rules]]\nid = \"a\"\nregex = 'aaa'\n", "c:conf/base.toml", "conf"};
+        if (path == "more.toml" && dir == "conf") return rules::IncludedFile{"[[rules]]\nid = \"b\"\nregex = 'bbb'\n", "c:conf/more.toml", "conf"};
+        throw Error("no " + path);
+    };
+    const auto rs = rules::parse_rule_text_with("[extend]\npath = \"conf/base.toml\"\n", "c:.keyfence.toml", "", read);
+    CHECK(has_rule(rs, "a"));
+    CHECK(has_rule(rs, "b"));
+    REQUIRE(asked.size() == 2);
+    CHECK(asked[0] == std::pair<std::string, std::string>{"conf/base.toml", ""});
+    CHECK(asked[1] == std::pair<std::string, std::string>{"more.toml", "conf"});
+    CHECK_THROWS_WITH_AS(rules::parse_rule_text_with("[extend]\npath = \"gone.toml\"\n", "x", "", read), "no gone.toml", Error);
+}
+
+TEST_CASE("loosening: added allowlists (global and per rule), removed and redefined rules; moving text is no change") {
+    const auto base = parse_rule_text(R"(
+[[rules]]
+id = "a"
+regex = 'aaa[0-9]{8}'
+[[rules]]
+id = "b"
+regex = 'bbb[0-9]{8}'
+[[allowlists]]
+paths = ['''^vendor/''']
+)", "base.toml", ".");
+    // Same content, other lines: nothing loosened.
+    const auto moved = parse_rule_text("\n\n\n[[allowlists]]\npaths = ['''^vendor/''']\n[[rules]]\nid = \"b\"\nregex = 'bbb[0-9]{8}'\n"
+                                       "[[rules]]\nid = \"a\"\nregex = 'aaa[0-9]{8}'\n", "head.toml", ".");
+    CHECK(rules::loosening(base, moved).empty());
+
+    const auto head = parse_rule_text(R"(
+[[rules]]
+id = "a"
+regex = 'aaa'
+[[rules.allowlists]]
+regexes = ['''.*''']
+[[allowlists]]
+paths = ['''^vendor/''']
+[[allowlists]]
+description = "everything"
+paths = ['''.*''']
+)", "head.toml", ".");
+    const rules::Loosening l = rules::loosening(base, head);
+    REQUIRE(l.added_allowlists.size() == 2);
+    CHECK(l.added_allowlists[0] == "global: \"everything\" paths=[.*] (head.toml:9)");
+    CHECK(l.added_allowlists[1] == "rule a: regexes=[.*] (head.toml:5)");
+    CHECK(l.removed_rules == std::vector<std::string>{"b"});
+    CHECK(l.changed_rules == std::vector<std::string>{"a"});
+    // The other way round only tightens.
+    const rules::Loosening back = rules::loosening(head, base);
+    CHECK(back.added_allowlists.empty());
+    CHECK(back.removed_rules.empty());
+}
