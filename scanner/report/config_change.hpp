@@ -8,17 +8,27 @@
 namespace keyfence::report {
 
 struct ConfigChange {
-    std::string base;  // commit id the rules were read from (the trusted side)
-    std::string head;  // commit id of the range's head (the first included tip)
-    bool rules_file_changed = false;   // .keyfence.toml differs between base and head
+    std::string base;        // commit id the committed config was read from (the trusted side)
+    std::string head;        // commit id of the range's head (the first included tip)
+    std::string rules_from;  // where this run's rules came from, for the reader ("the base commit", "--config FILE", ...)
+    bool rules_file_changed = false;   // .keyfence.toml (or a file it extends) differs between base and head
     bool ignore_file_changed = false;  // .keyfenceignore differs between base and head
-    // One line per allowlist present at head but not at base ("global: paths=.*", "rule aws-key: ...").
+    // One line per allowlist present at head but not at base ("global: paths=[.*] (.keyfence.toml:4)").
     std::vector<std::string> added_allowlists;
-    std::vector<std::string> disabled_rules;       // rule ids present at base, absent at head
-    std::vector<std::string> added_fingerprints;   // .keyfenceignore entries present at head, not at base
-    std::string head_error;  // head's .keyfence.toml could not be parsed (the change is still reported)
+    std::vector<std::string> disabled_rules;      // rule ids present at base, absent at head
+    std::vector<std::string> changed_rules;       // rule ids whose definition head changes (a regex can be weakened)
+    std::vector<std::string> added_fingerprints;  // .keyfenceignore entries present at head, not at base
+    std::string head_error;  // head's .keyfence.toml does not load (the change is still reported)
+    bool fails_gate = false;  // --strict-config: this change alone fails the run
 
     bool changed() const { return rules_file_changed || ignore_file_changed; }
 };
+
+// The change as lines for people (text and JUnit reports, the stderr notice): a headline, then one
+// line per file changed, allowlist added, rule disabled or changed, fingerprint added.
+std::vector<std::string> config_change_lines(const ConfigChange& change);
+
+// Which of the two files the range changes: ".keyfence.toml", ".keyfenceignore".
+std::vector<std::string> changed_config_files(const ConfigChange& change);
 
 }  // namespace keyfence::report

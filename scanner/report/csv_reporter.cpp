@@ -17,6 +17,13 @@ std::string field(std::string_view v) {
 void CsvReporter::write(const std::vector<Finding>& findings, std::ostream& out) const {
     out << "rule_id,description,path,line,column,end_line,end_column,offset,secret,entropy,fingerprint,commit,author_name,"
            "author_email,date,other_places\r\n";
+    // A range that changes the gate's config: one row of its own first, rule_id keyfence-config-change.
+    if (const auto& c = options_.config_change; c && c->changed()) {
+        std::string what, files;
+        for (const std::string& line : config_change_lines(*c)) what += (what.empty() ? "" : "; ") + line;
+        for (const std::string& f : changed_config_files(*c)) files += (files.empty() ? "" : " ") + f;
+        out << fmt::format("keyfence-config-change,{},{},0,0,0,0,0,,0.000,,{},,,,0\r\n", field(what), field(files), c->head);
+    }
     for (const Finding& f : findings) {
         const CommitInfo none;
         const CommitInfo& c = f.commit ? *f.commit : none;

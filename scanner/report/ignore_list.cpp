@@ -26,6 +26,15 @@ IgnoreList IgnoreList::load(const std::filesystem::path& file) {
     return text ? parse(*text) : IgnoreList{};
 }
 
+std::vector<std::string> IgnoreList::added_since(const IgnoreList& base) const {
+    std::vector<std::string> out;
+    for (const std::string& e : entries_)
+        if (std::find(base.entries_.begin(), base.entries_.end(), e) == base.entries_.end() &&
+            std::find(out.begin(), out.end(), e) == out.end())
+            out.push_back(e);
+    return out;
+}
+
 bool IgnoreList::ignores(const Finding& f) const {
     return std::any_of(entries_.begin(), entries_.end(), [&](const std::string& e) {
         return e == f.fingerprint || e == f.fingerprint + ":" + f.path;  // "fingerprint:path": only in that file

@@ -17,6 +17,9 @@ public:
 
     bool ignores(const Finding& f) const;
     std::size_t size() const { return entries_.size(); }
+    const std::vector<std::string>& entries() const { return entries_; }
+    // Entries here that `base` does not have, in file order (what a range's .keyfenceignore adds).
+    std::vector<std::string> added_since(const IgnoreList& base) const;
 
 private:
     std::vector<std::string> entries_;

@@ -37,13 +37,39 @@ nlohmann::ordered_json finding_to_json(const Finding& f, const ReportOptions& op
     return j;
 }
 
+nlohmann::ordered_json config_change_to_json(const ConfigChange& c) {
+    nlohmann::ordered_json j;
+    j["base"] = c.base;
+    j["head"] = c.head;
+    j["rules_from"] = c.rules_from;
+    j["files"] = changed_config_files(c);
+    j["added_allowlists"] = c.added_allowlists;
+    j["disabled_rules"] = c.disabled_rules;
+    j["changed_rules"] = c.changed_rules;
+    j["added_fingerprints"] = c.added_fingerprints;
+    if (!c.head_error.empty()) j["head_error"] = c.head_error;
+    j["fails_gate"] = c.fails_gate;
+    return j;
+}
+
+namespace {
+std::optional<nlohmann::ordered_json> change_record(const ReportOptions& options) {
+    if (!options.config_change || !options.config_change->changed()) return std::nullopt;
+    nlohmann::ordered_json j;
+    j["config_change"] = config_change_to_json(*options.config_change);
+    return j;
+}
+}  // namespace
+
 void JsonReporter::write(const std::vector<Finding>& findings, std::ostream& out) const {
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    if (auto record = change_record(options_)) arr.push_back(std::move(*record));
     for (const Finding& f : findings) arr.push_back(finding_to_json(f, options_));
     out << arr.dump(2, ' ', false, kReplace) << "\n";
 }
 
 void JsonlReporter::write(const std::vector<Finding>& findings, std::ostream& out) const {
+    if (auto record = change_record(options_)) out << record->dump(-1, ' ', false, kReplace) << "\n";
     for (const Finding& f : findings) out << finding_to_json(f, options_).dump(-1, ' ', false, kReplace) << "\n";
 }
 

@@ -5,6 +5,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "report/json_reporter.hpp"
+
 namespace keyfence::report {
 namespace {
 
@@ -97,6 +99,21 @@ void SarifReporter::write(const std::vector<Finding>& findings, std::ostream& ou
                 {"columnKind", "unicodeCodePoints"},
                 {"originalUriBaseIds", {{"%SRCROOT%", {{"description", {{"text", "The repository root"}}}}}}},
                 {"results", std::move(results)}};
+    // A range that changes the gate's config: a tool configuration notification on the run's invocation
+    // (a warning, an error under --strict-config) and the structured change in the run's properties.
+    if (const auto& c = options_.config_change; c && c->changed()) {
+        std::string text;
+        for (const std::string& line : config_change_lines(*c)) text += (text.empty() ? "" : "\n") + line;
+        Json locations = Json::array();
+        for (const std::string& f : changed_config_files(*c))
+            locations.push_back({{"physicalLocation", {{"artifactLocation", {{"uri", f}, {"uriBaseId", "%SRCROOT%"}}}}}});
+        Json note = {{"level", c->fails_gate ? "error" : "warning"},
+                     {"descriptor", {{"id", "keyfence/config-change"}}},
+                     {"message", {{"text", text}}},
+                     {"locations", std::move(locations)}};
+        run["invocations"] = Json::array({{{"executionSuccessful", true}, {"toolConfigurationNotifications", Json::array({std::move(note)})}}});
+        run["properties"] = {{"keyfenceConfigChange", config_change_to_json(*c)}};
+    }
     Json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", Json::array({std::move(run)})}};
     out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
 }

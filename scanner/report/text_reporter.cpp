@@ -21,6 +21,12 @@ void TextReporter::write(const std::vector<Finding>& findings, std::ostream& out
     const char* red = color ? "\x1b[31m" : "";
     const char* dim = color ? "\x1b[2m" : "";
     const char* reset = color ? "\x1b[0m" : "";
+    // The gate's config changed by the range under review comes first: the reviewer must see it.
+    if (options_.config_change && options_.config_change->changed()) {
+        out << fmt::format("{}{}Config change{}\n", bold, red, reset);
+        for (const std::string& line : config_change_lines(*options_.config_change)) out << "  " << printable(line) << "\n";
+        out << "\n";
+    }
     const std::string* current_path = nullptr;
     for (const Finding& f : findings) {
         if (!current_path || *current_path != f.path) {  // findings come sorted by path: one heading per file

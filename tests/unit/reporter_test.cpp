@@ -158,3 +158,68 @@ TEST_CASE(".keyfenceignore: fingerprints, fingerprint:path, comments and blanks"
     f.fingerprint = "ffffffffffffffffffffffffffffffff";
     CHECK_FALSE(list.ignores(f));  // commented out
 }
+
+namespace {
+report::ConfigChange sample_change() {
+    report::ConfigChange c;
+    c.base = "1111111111111111111111111111111111111111";
+    c.head = "2222222222222222222222222222222222222222";
+    c.rules_from = "the base";
+    c.rules_file_changed = true;
+    c.ignore_file_changed = true;
+    c.added_allowlists = {"global: paths=[.*] (x:.keyfence.toml:4)"};
+    c.disabled_rules = {"aws-access-key"};
+    c.added_fingerprints = {"0123456789abcdef0123456789abcdef"};
+    return c;
+}
+std::string render(std::string_view format, const report::ReportOptions& o, const std::vector<Finding>& findings) {
+    std::ostringstream out;
+    report::make_reporter(format, o)->write(findings, out);
+    return out.str();
+}
+}  // namespace
+
+TEST_CASE("config change: every format reports it; none shows anything when there is none") {
+    report::ReportOptions with;
+    with.config_change = sample_change();
+    report::ReportOptions unchanged;
+    unchanged.config_change = report::ConfigChange{};  // a range that leaves the config alone
+    for (const char* format : {"text", "json", "jsonl", "csv", "sarif", "junit"}) {
+        INFO(format);
+        const std::string shown = render(format, with, {sample()});
+        CHECK(shown.find("paths=[.*]") != std::string::npos);
+        CHECK(shown.find("aws-access-key") != std::string::npos);
+        CHECK(shown.find("0123456789abcdef0123456789abcdef") != std::string::npos);
+        CHECK(render(format, unchanged, {sample()}) == render(format, {}, {sample()}));
+    }
+    // json stays an array of objects; the change is its first element, without rule_id.
+    const auto j = nlohmann::json::parse(render("json", with, {sample()}));
+    REQUIRE(j.is_array());
+    REQUIRE(j.size() == 2);
+    CHECK_FALSE(j[0].contains("rule_id"));
+    CHECK(j[0]["config_change"]["files"] == nlohmann::json::array({".keyfence.toml", ".keyfenceignore"}));
+    CHECK(j[0]["config_change"]["disabled_rules"][0] == "aws-access-key");
+    CHECK(j[1]["rule_id"] == "demo-rule");
+    // sarif: a tool configuration notification on the invocation, the structured change in run properties.
+    auto change = sample_change();
+    change.fails_gate = true;
+    report::ReportOptions strict;
+    strict.config_change = change;
+    const auto s = nlohmann::json::parse(render("sarif", strict, {}));
+    const auto& note = s["runs"][0]["invocations"][0]["toolConfigurationNotifications"][0];
+    CHECK(note["level"] == "error");
+    CHECK(note["descriptor"]["id"] == "keyfence/config-change");
+    CHECK(s["runs"][0]["properties"]["keyfenceConfigChange"]["fails_gate"] == true);
+    // junit: skipped (visible) normally, a failure under --strict-config.
+    CHECK(render("junit", with, {}).find("<skipped message=") != std::string::npos);
+    const std::string failed = render("junit", strict, {});
+    CHECK(failed.find("type=\"config-change\"") != std::string::npos);
+    CHECK(failed.find("failures=\"1\"") != std::string::npos);
+}
+
+TEST_CASE(".keyfenceignore: added_since lists what the newer list adds, once each") {
+    const auto base = report::IgnoreList::parse("aaaa\nbbbb:x.py\n");
+    const auto head = report::IgnoreList::parse("aaaa\ncccc\nbbbb\ncccc\n");
+    CHECK(head.added_since(base) == std::vector<std::string>{"cccc", "bbbb"});
+    CHECK(base.added_since(base).empty());
+}
