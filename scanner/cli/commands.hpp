@@ -24,10 +24,13 @@ struct ScanArgs {
     std::string color = "auto";
     std::uint64_t max_file_size = 100ull << 20;
     unsigned threads = 0;
+    std::optional<std::string> timeout;  // --timeout DURATION: stop, report what was scanned, exit 2 (1 if found)
     std::string tool_version;  // for reports that name the tool (SARIF)
     // git commands
     bool whole_files = false;          // staged: whole staged files, not only added lines
     bool include_unreachable = false;  // history: also blobs no ref reaches
+    bool config_from_head = false;     // history range: rules from the work tree, not the range's base commit
+    bool strict_config = false;        // history range: a change to the gate's own config fails the run
 };
 
 struct HookArgs {

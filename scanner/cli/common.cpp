@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <csignal>
 #include <map>
 #include <iostream>
 
@@ -65,7 +64,7 @@ int parse_redact(const std::string& arg) {
 
 void print_summary(const scan::ScanResult& r) {
     for (const Diagnostic& d : r.diagnostics) std::cerr << "note: " << d.path << ": " << d.message << "\n";
-    if (r.interrupted) std::cerr << "warning: interrupted: the report is partial\n";
+    if (r.interrupted) std::cerr << (stopped_by_timeout() ? "error: " : "warning: ") << stop_reason() << ": the report is partial\n";
     const double mb = static_cast<double>(r.stats.bytes) / 1e6;
     const double rate = r.stats.seconds > 0 ? mb / r.stats.seconds : 0.0;
     std::string line = fmt::format("keyfence: {} input{}, {:.1f} MB in {:.3f} s ({:.0f} MB/s): {} finding{}", r.stats.inputs,
@@ -90,26 +89,6 @@ void print_summary(const scan::ScanResult& r) {
     if (r.stats.skipped) line += fmt::format("; {} skipped", r.stats.skipped);
     if (!r.diagnostics.empty()) line += fmt::format("; {} note{}", r.diagnostics.size(), r.diagnostics.size() == 1 ? "" : "s");
     std::cerr << line << "\n";
-}
-
-namespace {
-extern "C" void on_stop_signal(int sig) {
-    if (stop_requested().exchange(true)) {  // second signal: stop now
-        std::signal(sig, SIG_DFL);
-        std::raise(sig);
-    }
-}
-}  // namespace
-
-const std::atomic<bool>& install_stop_flag() {
-    // No SA_RESTART: a read blocked on a pipe or FIFO returns EINTR, and the reader sees the request.
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-    return stop_requested();
 }
 
 }  // namespace keyfence::cli

@@ -19,7 +19,4 @@ rules::RuleSet load_rules(const CommonOptions& common, const std::optional<std::
 // Diagnostics, then one summary line, on stderr.
 void print_summary(const scan::ScanResult& result);
 
-// Installs a SIGINT/SIGTERM handler that sets and returns this flag (a second Ctrl-C kills at once).
-const std::atomic<bool>& install_stop_flag();
-
 }  // namespace keyfence::cli

@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/watchdog.hpp"
 #include "core/error.hpp"
 
 namespace kc = keyfence::cli;
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
         cmd->add_option("--color", a.color, "Color the text report: auto, always or never")->capture_default_str()->check(CLI::IsMember({"auto", "always", "never"}));
         cmd->add_option("--max-file-size", max_size, "Skip (with a note) files larger than this, e.g. 100MB, 512K")->capture_default_str();
         cmd->add_option("-j,--threads", a.threads, "Worker threads (default: all cores)");
+        cmd->add_option("--timeout", a.timeout,
+                        "Stop after DURATION (30s, 5m, 1h): report what was scanned and exit 2, or 1 if secrets were found "
+                        "(default: none; 30s for staged)");
     };
     std::string max_size = "100MB";
 
@@ -47,6 +51,8 @@ int main(int argc, char** argv) {
     CLI::App* history_cmd = app.add_subcommand("history", "Audit every blob ever committed (or what a revision range adds)");
     history_cmd->add_option("repo_and_revisions", history.paths, "[REPO] [REVISION-RANGE...], e.g. . origin/main..HEAD");
     history_cmd->add_flag("--include-unreachable", history.include_unreachable, "Also scan blobs no ref reaches (dangling objects)");
+    history_cmd->add_flag("--config-from-head", history.config_from_head, "For a range: read .keyfence.toml and .keyfenceignore from the work tree, not as committed at the range's base");
+    history_cmd->add_flag("--strict-config", history.strict_config, "For a range: fail (exit 1) when the range changes .keyfence.toml or .keyfenceignore");
     add_scan_options(history_cmd, history, max_size);
 
     kc::HookArgs hook;
@@ -88,7 +94,12 @@ int main(int argc, char** argv) {
             args->max_file_size = kc::parse_size(max_size);
             args->tool_version = KEYFENCE_VERSION;
             args->redact = kc::parse_redact(args->redact_arg);
-            kc::install_stop_flag();  // from the start: Ctrl-C during set-up also ends with a partial report
+            kc::install_stop_signals();  // from the start: Ctrl-C during set-up also ends with a partial report
+            // The pre-commit gate has a deadline by default: a hook that hangs gets bypassed with --no-verify.
+            const std::string timeout = args->timeout.value_or(cmd == staged_cmd ? "30s" : "");
+            std::optional<std::chrono::milliseconds> limit;
+            if (!timeout.empty()) limit = kc::parse_duration(timeout);
+            kc::Watchdog watchdog(limit, timeout);
             return fn(*args);
         }
         if (*install_cmd) return kc::hook_install_command(hook);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/common.hpp"
+#include "cli/watchdog.hpp"
 #include "report/json_reporter.hpp"
 
 namespace keyfence::cli {
@@ -23,7 +24,10 @@ ReportSession::ReportSession(const ScanArgs& args, const std::optional<std::file
     reporter_ = report::make_reporter(args.format, options_);
     if (args.baseline) baseline_ = report::Baseline::load(*args.baseline);
     if (root) ignore_ = report::IgnoreList::load(*root / ".keyfenceignore");
+    watch_session(this);
 }
+
+ReportSession::~ReportSession() { watch_session(nullptr); }
 
 void ReportSession::set_config_change(report::ConfigChange change) {
     options_.config_change = std::move(change);
@@ -46,6 +50,12 @@ std::function<void(const std::vector<Finding>&)> ReportSession::stream_callback(
 }
 
 int ReportSession::finish(scan::ScanResult& result) {
+    if (!claim())
+        for (;;) ::pause();  // the watchdog is writing the partial report and will end the process
+    return finish_claimed(result);
+}
+
+int ReportSession::finish_claimed(scan::ScanResult& result) {
     auto& findings = result.findings;
     const auto before_ignore = findings.size();
     std::erase_if(findings, [&](const Finding& f) { return ignore_.ignores(f); });

@@ -2,6 +2,7 @@
 // ReportSession: everything between a scan's findings and the user. It loads the ignore file and the
 // baseline before the scan, streams jsonl as jobs finish, and at the end filters, writes the report
 // (stdout or a 0600 file), prints the summary and returns the exit code.
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -32,9 +33,16 @@ public:
     // What the scanned range changes in the gate's own config, for every report format to show.
     void set_config_change(report::ConfigChange change);
 
+    ~ReportSession();
+
     // Applies the ignore file and baseline, writes the report (unless streamed), prints the summary;
-    // returns 0 clean, 1 findings, 2 interrupted without findings.
+    // returns 0 clean, 1 findings, 2 interrupted without findings. Called at most once: if the watchdog
+    // already writes the report (a worker did not stop in time), this waits for it to exit the process.
     int finish(scan::ScanResult& result);
+
+    // For the watchdog: true for the first caller only; that caller then calls finish_claimed.
+    bool claim() { return !claimed_.exchange(true); }
+    int finish_claimed(scan::ScanResult& result);
 
 private:
     const ScanArgs& args_;
@@ -44,6 +52,7 @@ private:
     std::optional<report::Baseline> baseline_;
     std::unique_ptr<PrivateFile> stream_file_;  // jsonl with --output
     bool streamed_ = false;
+    std::atomic<bool> claimed_{false};
 };
 
 }  // namespace keyfence::cli

@@ -37,6 +37,8 @@ int staged_command(const ScanArgs& args) {
     sopts.on_job_findings = session.stream_callback();
     scan::ScanResult result = scan::run_scan(*engine, staged, sopts);
     const int code = session.finish(result);
+    if (code == static_cast<int>(ExitCode::kError) && result.interrupted)
+        std::cerr << "keyfence: commit blocked: the scan did not finish (" << stop_reason() << ").\n";
     if (code == static_cast<int>(ExitCode::kFindings)) {
         std::cerr << fmt::format("\nkeyfence: commit blocked: {} secret{} in the staged changes.\n", result.findings.size(),
                                  result.findings.size() == 1 ? "" : "s");

@@ -1,6 +1,7 @@
 #include "scan/scheduler.hpp"
 
 #include "core/progress_line.hpp"
+#include "core/stop.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -14,6 +15,7 @@ namespace keyfence::scan {
 namespace {
 
 struct WorkerResult {
+    std::mutex mutex;  // guards findings, for snapshot_running_scan
     std::vector<Finding> findings;
     std::vector<Diagnostic> diagnostics;
     ScanStats stats;
@@ -21,7 +23,44 @@ struct WorkerResult {
     std::exception_ptr error;
 };
 
+// The scan running now, for snapshot_running_scan. Registered for the whole of run_scan; the snapshot
+// holds the lock while it reads, so run_scan cannot return (and free what it reads) meanwhile.
+struct RunningScan {
+    const source::Source* source;
+    std::vector<WorkerResult>* results;
+    bool streaming;
+};
+std::mutex g_running_mutex;
+RunningScan* g_running = nullptr;
+
+struct RunningScanScope {
+    explicit RunningScanScope(RunningScan* scan) {
+        std::lock_guard lock(g_running_mutex);
+        g_running = scan;
+    }
+    ~RunningScanScope() {
+        std::lock_guard lock(g_running_mutex);
+        g_running = nullptr;
+    }
+};
+
 }  // namespace
+
+std::optional<ScanResult> snapshot_running_scan() {
+    std::lock_guard lock(g_running_mutex);
+    if (!g_running) return std::nullopt;
+    ScanResult out;
+    out.diagnostics = g_running->source->enumeration_diagnostics();
+    for (WorkerResult& r : *g_running->results) {
+        std::lock_guard worker_lock(r.mutex);
+        out.findings.insert(out.findings.end(), r.findings.begin(), r.findings.end());
+    }
+    if (!g_running->streaming) g_running->source->finish(out.findings);
+    std::sort(out.findings.begin(), out.findings.end(), finding_less);
+    out.interrupted = true;
+    out.streamed = g_running->streaming;
+    return out;
+}
 
 ScanResult run_scan(const Engine& engine, const source::Source& source, const ScanOptions& options) {
     const auto started = std::chrono::steady_clock::now();
@@ -34,12 +73,16 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
     std::vector<WorkerResult> results(threads);
     const bool streaming = options.on_job_findings && source.finishes_per_job();
     std::mutex stream_mutex;
+    RunningScan running{&source, &results, streaming};
+    RunningScanScope running_scope(&running);
     auto work = [&](WorkerResult& r) {
+        InterruptibleScope interruptible;  // a read blocked on a FIFO returns EINTR once a stop is asked
         try {
             Worker worker(engine);
             auto reader = source.make_reader();
             std::string buffer;
             Input in;
+            std::vector<Finding> fresh;  // this job's findings
             for (;;) {
                 if (options.stop && options.stop->load(std::memory_order_relaxed)) break;
                 const std::size_t i = cursor.fetch_add(1, std::memory_order_relaxed);
@@ -48,18 +91,16 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
                     ++r.stats.skipped;
                     continue;
                 }
-                const std::size_t before = r.findings.size();
-                worker.scan(in, r.findings);
-                for (std::size_t f = before; f < r.findings.size(); ++f) r.findings[f].job = i;
-                if (streaming && r.findings.size() > before) {
-                    std::vector<Finding> fresh(std::make_move_iterator(r.findings.begin() + static_cast<std::ptrdiff_t>(before)),
-                                               std::make_move_iterator(r.findings.end()));
-                    r.findings.resize(before);
+                fresh.clear();
+                worker.scan(in, fresh);
+                for (Finding& f : fresh) f.job = i;
+                if (streaming && !fresh.empty()) {
                     source.finish(fresh);
-                    {
-                        std::lock_guard lock(stream_mutex);
-                        options.on_job_findings(fresh);
-                    }
+                    std::lock_guard lock(stream_mutex);
+                    options.on_job_findings(fresh);
+                }
+                if (!fresh.empty()) {
+                    std::lock_guard lock(r.mutex);
                     r.findings.insert(r.findings.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
                 }
                 ++r.stats.inputs;
@@ -90,6 +131,7 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
     ScanResult out;
     out.diagnostics = source.enumeration_diagnostics();
     for (WorkerResult& r : results) {
+        std::lock_guard lock(r.mutex);
         if (r.error) std::rethrow_exception(r.error);
         out.findings.insert(out.findings.end(), std::make_move_iterator(r.findings.begin()), std::make_move_iterator(r.findings.end()));
         out.diagnostics.insert(out.diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());

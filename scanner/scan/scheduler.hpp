@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "confirm/confirmer.hpp"
 #include "scan/engine.hpp"
@@ -39,5 +40,10 @@ struct ScanOptions {
 };
 
 ScanResult run_scan(const Engine& engine, const source::Source& source, const ScanOptions& options);
+
+// The findings of the scan running now, finished as far as the jobs done so far allow, marked
+// interrupted: what a report says when a stop was requested and a worker does not come back (stuck
+// inside a library call). nullopt when no scan is running.
+std::optional<ScanResult> snapshot_running_scan();
 
 }  // namespace keyfence::scan
