@@ -1,6 +1,6 @@
 #pragma once
 // What a scanned revision range changes in the gate's own configuration (.keyfence.toml, .keyfenceignore),
-// between the trusted base the rules were read from and the range's head. Reporters show it so a reviewer
+// between where the range's head branched off its base and the head. Reporters show it so a reviewer
 // sees a pull request that loosens its own gate.
 #include <string>
 #include <vector>
@@ -8,7 +8,9 @@
 namespace keyfence::report {
 
 struct ConfigChange {
-    std::string base;        // commit id the committed config was read from (the trusted side)
+    // The head's config is compared with the fork point: the merge base of the range's base and head
+    // (the base itself when the head is built on it), so a base that moved on is not the range's doing.
+    std::string base;        // commit id of that fork point
     std::string head;        // commit id of the range's head (the first included tip)
     std::string rules_from;  // where this run's rules came from, for the reader ("the base commit", "--config FILE", ...)
     bool rules_file_changed = false;   // .keyfence.toml (or a file it extends) differs between base and head

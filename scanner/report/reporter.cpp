@@ -114,7 +114,7 @@ std::vector<std::string> config_change_lines(const ConfigChange& c) {
     std::string files;
     for (const std::string& f : changed_config_files(c)) files += (files.empty() ? "" : " and ") + f;
     std::vector<std::string> out;
-    out.push_back(fmt::format("this range changes the gate's own config ({}) between base {} and head {}{}", files, c.base.substr(0, 12),
+    out.push_back(fmt::format("this range changes the gate's own config ({}) from {} (where it branched off) to {}{}", files, c.base.substr(0, 12),
                               c.head.substr(0, 12), c.fails_gate ? ": failing the gate (--strict-config)" : ""));
     if (!c.rules_from.empty()) out.push_back("rules used for this scan: " + c.rules_from);
     for (const std::string& a : c.added_allowlists) out.push_back("adds allowlist: " + a);
