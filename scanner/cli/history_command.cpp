@@ -145,19 +145,31 @@ git_oid fork_point(git_repository* repo, const RangeEnds& range) {
 
 GateConfig gate_config(git_repository* repo, const RangeEnds& range) {
     GateConfig g;
-    {
-        const CommitFiles trusted(repo, range.base);
-        g.base_id = trusted.id();
-        g.base_rules = trusted.rules(trusted.read(kRuleFile));  // the trusted side: an error here fails the run
-        g.base_ignore = report::IgnoreList::parse(trusted.read(kIgnoreFile).value_or(""));
-    }
+    // The trusted side: an error here fails the run.
+    const CommitFiles trusted(repo, range.base);
+    g.base_id = trusted.id();
+    std::optional<std::string> base_toml = trusted.read(kRuleFile), base_ignore_text = trusted.read(kIgnoreFile);
+    g.base_rules = trusted.rules(base_toml);
+    g.base_ignore = report::IgnoreList::parse(base_ignore_text.value_or(""));
+
+    // The fork point only serves the comparison: if its config cannot be read, compare with the base's.
     const CommitFiles base(repo, fork_point(repo, range)), head(repo, range.head);
-    const std::optional<std::string> base_toml = base.read(kRuleFile), base_ignore_text = base.read(kIgnoreFile);
-    const rules::RuleSet base_rules = base.rules(base_toml);
+    rules::RuleSet base_rules = g.base_rules;
+    std::string compared = base.id();
+    if (base.id() != trusted.id()) {
+        try {
+            std::optional<std::string> toml = base.read(kRuleFile), ignore = base.read(kIgnoreFile);
+            base_rules = base.rules(toml);
+            base_toml = std::move(toml);
+            base_ignore_text = std::move(ignore);
+        } catch (const Error&) {
+            compared = trusted.id();
+        }
+    }
     const report::IgnoreList base_ignore = report::IgnoreList::parse(base_ignore_text.value_or(""));
 
     report::ConfigChange& c = g.change;
-    c.base = base.id();
+    c.base = compared;
     c.head = head.id();
     // The head is what is under review: a config there that does not load is reported, not fatal.
     try {
