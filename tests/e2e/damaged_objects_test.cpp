@@ -190,3 +190,37 @@ TEST_CASE("a FIFO in place of a loose object is read as damaged, never waited on
     REQUIRE(run_shell("mkfifo " + shell_quote(path)).exit_code == 0);
     check_staged_blocks(stage, "fifo");
 }
+
+TEST_CASE("a packed delta whose data never inflates to a delta header: no hang in history or staged") {
+    // Found by fuzz_git_objects: for such a delta, libgit2 1.5.1's header read retries forever. The
+    // pack holds one OFS_DELTA entry with nothing after its header but the pack's checksum.
+    Repo repo;
+    repo.write("keys.py", "OPENAI_API_KEY = \"" + openai_project(905) + "\"\n");
+    repo.commit("base");
+    const std::string victim = "0031c26cb80318f9bcd61227fcc3d02c341f4d0a";  // any id: the pack says it is here
+    const std::string script = R"PY(
+import hashlib, struct, sys
+oid = bytes.fromhex(sys.argv[1])
+pack = b'PACK' + struct.pack('>II', 2, 1) + bytes([0x60])
+pack += hashlib.sha1(pack).digest()
+idx = b'\377tOc' + struct.pack('>I', 2)
+idx += b''.join(struct.pack('>I', 1 if i >= oid[0] else 0) for i in range(256))
+idx += oid + struct.pack('>II', 0, 12) + pack[-20:]
+idx += hashlib.sha1(idx).digest()
+open('.git/objects/pack/pack-%s.pack' % sys.argv[1], 'wb').write(pack)
+open('.git/objects/pack/pack-%s.idx' % sys.argv[1], 'wb').write(idx)
+)PY";
+    repo.write("mkpack.py", script);
+    REQUIRE(run_shell("cd " + shell_quote(repo.path().string()) + " && mkdir -p .git/objects/pack && python3 mkpack.py " + victim + " && rm mkpack.py").exit_code == 0);
+    REQUIRE(repo.git("update-index --add --cacheinfo 100644," + victim + ",delta.py").exit_code == 0);
+    const auto s = keyfence_within(20, "staged " + shell_quote(repo.path().string()));
+    INFO(s.err);
+    CHECK(s.exit_code == 2);
+    CHECK(s.err.find("delta.py") != std::string::npos);
+    REQUIRE(repo.git("commit -q -m delta").exit_code == 0);
+    const auto h = keyfence_within(20, "history --include-unreachable " + shell_quote(repo.path().string()));
+    INFO(h.err);
+    CHECK(h.exit_code == 1);  // the other key is found; the delta is a note
+    CHECK(h.out.find("keys.py") != std::string::npos);
+    CHECK(h.err.find("note: delta.py") != std::string::npos);
+}

@@ -12,8 +12,6 @@
 //   mode bit 3    --whole-files (no added-lines computation)
 //   mode bit 7    keep the stale checksum (exercises libgit2's checksum check only)
 // The empty input writes the untouched version 2 index. The header's entry count is kept under 1024 (see below).
-#include <mbedtls/sha1.h>
-#include <mbedtls/version.h>
 #include <stdlib.h>
 
 #include <cstddef>
@@ -28,12 +26,16 @@
 
 #include "core/error.hpp"
 #include "source/git/staged_source.hpp"
+#include "fuzz_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kSha1Size = 20;
+using keyfence::fuzz::kSha1Size;
+using keyfence::fuzz::read_file;
+using keyfence::fuzz::run;
+using keyfence::fuzz::sha1;
 
 struct Fixture {
     fs::path dir;        // the work tree
@@ -42,26 +44,13 @@ struct Fixture {
 };
 const Fixture* g_fixture = nullptr;  // heap-held: the atexit cleanup runs after static destruction
 
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void run(const std::string& command) {
-    if (std::system(command.c_str()) != 0) {
-        std::fprintf(stderr, "fuzz_staged_index: setup failed: %s\n", command.c_str());
-        std::abort();
-    }
-}
-
 const Fixture& fixture() {
     if (g_fixture) return *g_fixture;
     std::string tmpl = (fs::temp_directory_path() / "keyfence-fuzz-index-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) std::abort();
     auto* f = new Fixture{tmpl, fs::path(tmpl) / ".git" / "index", "", ""};
     // No user or system git configuration: the fixture is the same everywhere.
-    const std::string git = "cd '" + tmpl + "' && GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=.git/no-global-config git -c user.name=fuzz "
-                            "-c user.email=fuzz@example.invalid -c commit.gpgsign=false -c init.defaultBranch=main ";
+    const std::string git = keyfence::fuzz::git_in(tmpl);
     run(git + "init -q .");
     run("cd '" + tmpl + "' && mkdir -p src docs && printf 'one\\ntwo\\n' > a.txt && printf 'x = 1\\n' > src/b.py && "
         "printf 'gone\\n' > old.txt && printf 'moved unchanged\\n' > docs/moved.md");
@@ -80,17 +69,6 @@ const Fixture& fixture() {
         fs::remove_all(g_fixture->dir, ec);
     });
     return *g_fixture;
-}
-
-std::string sha1(const std::string& bytes) {
-    unsigned char md[kSha1Size];
-    const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
-#if MBEDTLS_VERSION_MAJOR >= 3
-    if (mbedtls_sha1(in, bytes.size(), md) != 0) std::abort();
-#else
-    if (mbedtls_sha1_ret(in, bytes.size(), md) != 0) std::abort();
-#endif
-    return std::string(reinterpret_cast<const char*>(md), sizeof md);
 }
 
 }  // namespace

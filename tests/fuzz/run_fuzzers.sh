@@ -23,8 +23,14 @@ for target in "$@"; do
   options=(-timeout=30 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/")
   [ -f "$here/$target.dict" ] && options+=(-dict="$here/$target.dict")
   # Known leaks inside a third-party library, if any (the file says which and why).
-  supp=()
-  [ -f "$here/$target.lsan.supp" ] && supp=(env "LSAN_OPTIONS=suppressions=$here/$target.lsan.supp")
+  supp=(env)
+  [ -f "$here/$target.lsan.supp" ] && supp+=("LSAN_OPTIONS=suppressions=$here/$target.lsan.supp")
+  # Sanitizer and libFuzzer settings of the target's own, if any (the file says which and why).
+  if [ -f "$here/$target.options" ]; then
+    while read -r line; do
+      case $line in '#'*|'') ;; -*) options+=("$line") ;; *) supp+=("$line") ;; esac
+    done <"$here/$target.options"
+  fi
 
   regressions=$(find "$here/regressions/$target" -type f 2>/dev/null | sort)
   if [ -n "$regressions" ]; then

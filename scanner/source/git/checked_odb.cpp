@@ -221,6 +221,60 @@ git_odb_backend* new_loose_backend(const std::string& objects_dir) {
     return &be->parent;  // no write: keyfence never writes objects
 }
 
+// libgit2's pack backend, less its read_header: for a delta whose data does not inflate to a delta
+// header, libgit2 1.5.1's git_delta_read_header_fromstream retries GIT_EBUFS forever (found by
+// fuzz_git_objects). Without read_header, libgit2's odb reads the whole object for a header query,
+// through git_packfile_unpack, which gives up on a stream that makes no progress.
+struct PackGuard {
+    git_odb_backend parent;
+    git_odb_backend* inner;
+};
+git_odb_backend* inner_of(git_odb_backend* b) {
+    auto* guard = reinterpret_cast<PackGuard*>(b);
+    guard->inner->odb = b->odb;  // as git_odb_add_backend would have set it
+    return guard->inner;
+}
+git_odb_backend* new_pack_guard(git_odb_backend* pack) {
+    auto* g = new PackGuard{};
+    git_odb_init_backend(&g->parent, GIT_ODB_BACKEND_VERSION);
+    g->inner = pack;
+    g->parent.read = [](void** d, size_t* n, git_object_t* t, git_odb_backend* b, const git_oid* o) {
+        git_odb_backend* in = inner_of(b);
+        return in->read(d, n, t, in, o);
+    };
+    if (pack->read_prefix)
+        g->parent.read_prefix = [](git_oid* out, void** d, size_t* n, git_object_t* t, git_odb_backend* b, const git_oid* o, size_t len) {
+            git_odb_backend* in = inner_of(b);
+            return in->read_prefix(out, d, n, t, in, o, len);
+        };
+    if (pack->exists)
+        g->parent.exists = [](git_odb_backend* b, const git_oid* o) {
+            git_odb_backend* in = inner_of(b);
+            return in->exists(in, o);
+        };
+    if (pack->exists_prefix)
+        g->parent.exists_prefix = [](git_oid* out, git_odb_backend* b, const git_oid* o, size_t len) {
+            git_odb_backend* in = inner_of(b);
+            return in->exists_prefix(out, in, o, len);
+        };
+    if (pack->refresh)
+        g->parent.refresh = [](git_odb_backend* b) {
+            git_odb_backend* in = inner_of(b);
+            return in->refresh(in);
+        };
+    if (pack->foreach)
+        g->parent.foreach = [](git_odb_backend* b, git_odb_foreach_cb cb, void* payload) {
+            git_odb_backend* in = inner_of(b);
+            return in->foreach(in, cb, payload);
+        };
+    g->parent.free = [](git_odb_backend* b) {
+        auto* guard = reinterpret_cast<PackGuard*>(b);
+        guard->inner->free(guard->inner);
+        delete guard;
+    };
+    return &g->parent;
+}
+
 // libgit2's own priorities: packed objects are tried before loose ones.
 constexpr int kLoosePriority = 1, kPackedPriority = 2;
 constexpr int kMaxAlternateDepth = 5;
@@ -236,7 +290,7 @@ void add_object_dir(git_odb* odb, const std::string& dir, int depth, bool altern
     git_odb_backend* pack = nullptr;
     check_git(git_odb_backend_pack(&pack, dir.c_str()), "opening the packs in " + dir);
     auto add = alternate ? git_odb_add_alternate : git_odb_add_backend;
-    check_git(add(odb, pack, kPackedPriority), "adding the packs in " + dir);
+    check_git(add(odb, new_pack_guard(pack), kPackedPriority), "adding the packs in " + dir);
     check_git(add(odb, new_loose_backend(dir), kLoosePriority), "adding the loose objects in " + dir);
     if (depth >= kMaxAlternateDepth) return;
     // objects/info/alternates: one object directory per line, relative to this one; '#' comments.
