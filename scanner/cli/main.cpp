@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
 
     // Options every scanning command shares.
     auto add_scan_options = [](CLI::App* cmd, kc::ScanArgs& a, std::string& max_size) {
-        cmd->add_option("-c,--config", a.common.config, "Rule file (default: .keyfence.toml at the repository root, else the built-in rules)");
+        cmd->add_option("-c,--config", a.common.config, "Rule file (default: .keyfence.toml at the repository root, else the built-in rules; for a history range: as committed at the range's base)");
         cmd->add_option("-f,--format", a.format, "Report format: text, json, jsonl, csv, sarif, junit or filter-repo")->capture_default_str();
         cmd->add_option("-o,--output", a.output, "Write the report to FILE (mode 0600) instead of stdout");
         // A flag that also takes a value: --redact hides secrets fully, --redact=N keeps N% visible.
