@@ -8,6 +8,7 @@
 
 #include "cli/common.hpp"
 #include "cli/watchdog.hpp"
+#include "core/stop.hpp"
 #include "report/json_reporter.hpp"
 
 namespace keyfence::cli {
@@ -78,7 +79,9 @@ int ReportSession::finish_claimed(scan::ScanResult& result) {
     print_summary(result);
     if (!findings.empty()) return static_cast<int>(ExitCode::kFindings);
     // An interrupted scan saw only part of its input: never call that clean.
-    return static_cast<int>(result.interrupted ? ExitCode::kError : ExitCode::kClean);
+    if (!result.interrupted) return static_cast<int>(ExitCode::kClean);
+    if (!stopped_early_note_.empty()) std::cerr << stopped_early_note_ << " (" << stop_reason() << ").\n";
+    return static_cast<int>(ExitCode::kError);
 }
 
 }  // namespace keyfence::cli

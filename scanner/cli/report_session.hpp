@@ -40,6 +40,9 @@ public:
     // already writes the report (a worker did not stop in time), this waits for it to exit the process.
     int finish(scan::ScanResult& result);
 
+    // A line for stderr when the scan ends early with nothing found (staged: the commit is blocked).
+    void set_stopped_early_note(std::string note) { stopped_early_note_ = std::move(note); }
+
     // For the watchdog: true for the first caller only; that caller then calls finish_claimed.
     bool claim() { return !claimed_.exchange(true); }
     int finish_claimed(scan::ScanResult& result);
@@ -53,6 +56,7 @@ private:
     std::unique_ptr<PrivateFile> stream_file_;  // jsonl with --output
     bool streamed_ = false;
     std::atomic<bool> claimed_{false};
+    std::string stopped_early_note_;
 };
 
 }  // namespace keyfence::cli

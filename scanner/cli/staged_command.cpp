@@ -18,6 +18,7 @@ int staged_command(const ScanArgs& args) {
     const std::string repo = args.paths.empty() ? "." : args.paths.front();
     const auto root = find_repo_root(repo);
     ReportSession session(args, root);  // a bad --format or --baseline fails before any work
+    session.set_stopped_early_note("keyfence: commit blocked: the scan did not finish");
     // libgit2's global init loads the system's CA certificates (~4 ms measured, for TLS we never use):
     // let it run on the other core while the rules load.
     std::thread git_init([] { ensure_libgit2(); });
@@ -37,8 +38,6 @@ int staged_command(const ScanArgs& args) {
     sopts.on_job_findings = session.stream_callback();
     scan::ScanResult result = scan::run_scan(*engine, staged, sopts);
     const int code = session.finish(result);
-    if (code == static_cast<int>(ExitCode::kError) && result.interrupted)
-        std::cerr << "keyfence: commit blocked: the scan did not finish (" << stop_reason() << ").\n";
     if (code == static_cast<int>(ExitCode::kFindings)) {
         std::cerr << fmt::format("\nkeyfence: commit blocked: {} secret{} in the staged changes.\n", result.findings.size(),
                                  result.findings.size() == 1 ? "" : "s");
