@@ -86,7 +86,8 @@ LooseObject inflate_object(std::string_view file, Mode mode, std::uint64_t salva
                 header_len = h;
                 if (mode == Mode::kHeader) break;
                 limit = mode == Mode::kChecked ? out.declared_size + 1 : salvage_limit;
-                out.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(limit, 64u << 20)));
+                // deflate expands at most ~1032:1: a lying header cannot make this reserve more.
+                out.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>({limit, 64u << 20, file.size() * 1032ull + 64})));
                 produced = std::string_view(head).substr(h);
             }
         }
