@@ -1,11 +1,14 @@
 // keyfence: a secret scanner for git. This file wires the command line to the subcommands.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <git2.h>
+#include <hs/hs.h>
 
 #include <iostream>
 #include <tuple>
 
 #include "cli/commands.hpp"
+#include "cli/cli_docs.hpp"
 #include "cli/common.hpp"
 #include "cli/watchdog.hpp"
 #include "core/error.hpp"
@@ -15,7 +18,12 @@ namespace kc = keyfence::cli;
 int main(int argc, char** argv) {
     CLI::App app{"keyfence: finds API keys and other secrets before they leave your machine"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", std::string("keyfence ") + KEYFENCE_VERSION);
+    app.set_version_flag("--version", [] {
+        int major = 0, minor = 0, rev = 0;
+        git_libgit2_version(&major, &minor, &rev);
+        return fmt::format("keyfence {} (commit {})\nHyperscan {}\nlibgit2 {}.{}.{}\nRE2 {}", KEYFENCE_VERSION, KEYFENCE_COMMIT, hs_version(), major,
+                           minor, rev, KEYFENCE_RE2_VERSION);
+    });
 
     // Options every scanning command shares.
     auto add_scan_options = [](CLI::App* cmd, kc::ScanArgs& a, std::string& max_size) {
@@ -74,6 +82,12 @@ int main(int argc, char** argv) {
     check_cmd->add_option("file", check_file, "Rule file to check (default: the active rules)");
     check_cmd->add_option("-c,--config", rules_common.config, "Rule file (default as for scan)");
 
+    std::string shell;
+    CLI::App* completion_cmd = app.add_subcommand("completion", "Print the shell completion script (bash, zsh or fish)");
+    completion_cmd->add_option("shell", shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+    CLI::App* man_cmd = app.add_subcommand("manpage", "Print the keyfence(1) manual page (roff)");
+    man_cmd->group("");  // for the build, which installs it; not a command users need
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -101,6 +115,14 @@ int main(int argc, char** argv) {
             if (!timeout.empty()) limit = kc::parse_duration(timeout);
             kc::Watchdog watchdog(limit, timeout);
             return fn(*args);
+        }
+        if (*completion_cmd) {
+            std::cout << kc::completion_script(app, shell);
+            return 0;
+        }
+        if (*man_cmd) {
+            std::cout << kc::man_page(app, KEYFENCE_VERSION);
+            return 0;
         }
         if (*install_cmd) return kc::hook_install_command(hook);
         if (*uninstall_cmd) return kc::hook_uninstall_command(hook);

@@ -1,0 +1,80 @@
+// End-to-end: `cmake --install` puts a working binary, its manual page, its completions and the
+// licence where packagers and shells look for them, and the generated docs match the command line.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "support/run.hpp"
+
+using namespace keyfence::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Installed {
+    TempDir dir;
+    fs::path prefix = dir.path() / "prefix";
+    Installed() {
+        const auto r = run_shell("cmake --install " + shell_quote(KEYFENCE_BUILD_DIR) + " --prefix " + shell_quote(prefix.string()));
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    }
+    std::string path(const std::string& rel) const { return (prefix / rel).string(); }
+};
+
+bool have(const std::string& tool) { return run_shell("command -v " + tool + " >/dev/null").exit_code == 0; }
+
+// Every --long option a command's --help lists.
+std::set<std::string> long_options(const std::string& help) {
+    std::set<std::string> out;
+    const std::regex re("--[a-z][a-z-]+");
+    for (auto it = std::sregex_iterator(help.begin(), help.end(), re); it != std::sregex_iterator(); ++it) out.insert(it->str());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("cmake --install: the binary runs and names its commit and libraries; the licence is there") {
+    Installed in;
+    const auto v = run_shell(shell_quote(in.path("bin/keyfence")) + " --version");
+    CHECK(v.exit_code == 0);
+    CHECK(v.out.find("keyfence " KEYFENCE_VERSION_STRING " (commit ") == 0);
+    for (const char* lib : {"\nHyperscan ", "\nlibgit2 ", "\nRE2 "}) CHECK(v.out.find(lib) != std::string::npos);
+    CHECK(read_text(in.path("share/doc/keyfence/LICENSE")).find("Apache License") != std::string::npos);
+}
+
+TEST_CASE("the installed manual page renders with man and documents every command, option, exit code, file and variable") {
+    Installed in;
+    REQUIRE(have("man"));
+    const auto page = run_shell("MANWIDTH=200 man -P cat -l " + shell_quote(in.path("share/man/man1/keyfence.1")) + " 2>&1");
+    REQUIRE(page.exit_code == 0);
+    for (const char* command : {"keyfence scan", "keyfence staged", "keyfence history", "keyfence hook install", "keyfence hook uninstall",
+                                "keyfence rules list", "keyfence rules check", "keyfence completion"})
+        CHECK_MESSAGE(page.out.find(command) != std::string::npos, command);
+    for (const char* section : {"EXIT STATUS", "FILES", "ENVIRONMENT", ".keyfence.toml", ".keyfenceignore", "KEYFENCE_CACHE_DIR", "NO_COLOR"})
+        CHECK_MESSAGE(page.out.find(section) != std::string::npos, section);
+    // Generated from the parser: every option --help shows is on the page.
+    for (const char* command : {"scan", "staged", "history"})
+        for (const std::string& option : long_options(run_keyfence({command, "--help"}).out))
+            CHECK_MESSAGE(page.out.find(option) != std::string::npos, command << " " << option);
+}
+
+TEST_CASE("the installed completions load in bash, zsh and fish and complete subcommands and options") {
+    Installed in;
+    const std::string bash = in.path("share/bash-completion/completions/keyfence");
+    auto bash_complete = [&](const std::string& words) {
+        return run_shell("bash -c 'source " + bash + "; COMP_WORDS=(" + words + "); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _keyfence; echo \"${COMPREPLY[*]}\"'").out;
+    };
+    CHECK(run_shell("bash -c 'source " + bash + "; complete -p keyfence'").out.find("_keyfence") != std::string::npos);
+    CHECK(bash_complete("keyfence hist") == "history\n");
+    CHECK(bash_complete("keyfence history --stri") == "--strict-config\n");
+    CHECK(bash_complete("keyfence hook ins") == "install\n");
+    if (have("zsh"))
+        CHECK(run_shell("zsh -fc 'fpath=(" + in.path("share/zsh/site-functions") + " $fpath); autoload -Uz compinit && compinit -u && autoload -Uz _keyfence && whence -w _keyfence'")
+                  .out.find("function") != std::string::npos);
+    if (have("fish")) {
+        const auto f = run_shell("fish -c 'source " + in.path("share/fish/vendor_completions.d/keyfence.fish") + "; complete -C\"keyfence history --stri\"'");
+        CHECK(f.out.find("--strict-config") != std::string::npos);
+    }
+}
