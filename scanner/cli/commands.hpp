@@ -31,6 +31,8 @@ struct ScanArgs {
     bool include_unreachable = false;  // history: also blobs no ref reaches
     bool config_from_head = false;     // history range: rules from the work tree, not the range's base commit
     bool strict_config = false;        // history range: a change to the gate's own config fails the run
+    bool pushed = false;               // history: the commits a push adds (pre-push gate), see pushed_ranges
+    std::string remote;                // history --pushed: the remote pushed to (default $PRE_COMMIT_REMOTE_NAME, else origin)
 };
 
 struct HookArgs {

@@ -6,10 +6,12 @@
 // What the range changes in that config is reported (every format), and fails the run with --strict-config.
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/common.hpp"
 #include "cli/gate_config.hpp"
+#include "cli/pushed_ranges.hpp"
 #include "core/stop.hpp"
 #include "cli/report_session.hpp"
 #include "core/git_handles.hpp"
@@ -24,6 +26,17 @@ int history_command(const ScanArgs& args) {
     const std::string repo = args.paths.empty() ? "." : args.paths.front();
     source::HistoryOptions hopts;
     if (args.paths.size() > 1) hopts.revisions.assign(args.paths.begin() + 1, args.paths.end());
+    if (args.pushed) {
+        if (args.paths.size() > 1) throw Error("--pushed reads the pushed revisions itself: give no revision range with it");
+        const char* env_remote = std::getenv("PRE_COMMIT_REMOTE_NAME");
+        const std::string remote = !args.remote.empty() ? args.remote : env_remote && *env_remote ? env_remote : "origin";
+        GitRepository git = open_repository(repo);
+        hopts.revisions = pushed_revisions(git.get(), remote, std::cin);
+        if (hopts.revisions.empty()) {
+            std::cerr << "keyfence: this push adds no commits to scan\n";
+            return static_cast<int>(ExitCode::kClean);
+        }
+    }
     hopts.include_unreachable = args.include_unreachable;
     hopts.max_file_size = args.max_file_size;
     hopts.stop = &stop_requested();

@@ -76,29 +76,9 @@ orig="$(dirname "$0")/pre-push.keyfence-orig"
 if [ -x "$orig" ]; then printf '%s\n' "$updates" | "$orig" "$@" || exit $?; fi
 kf='{bin}'
 [ -x "$kf" ] || kf=keyfence
-zero=0000000000000000000000000000000000000000
-status=0
-while read -r local_ref local_sha remote_ref remote_sha; do
-  [ -n "$local_sha" ] || continue
-  [ "$local_sha" = "$zero" ] && continue  # deleting a remote ref adds nothing
-  # keyfence reads its config (.keyfence.toml, .keyfenceignore) as committed at the range's base (the
-  # first ^ commit): what the remote already has, never what is being pushed.
-  if [ "$remote_sha" != "$zero" ] && git cat-file -e "$remote_sha^{{commit}}" 2>/dev/null; then
-    "$kf" history . "$remote_sha..$local_sha" || status=$?
-  else
-    # a new branch: every commit no remote-tracking ref of this remote has; the base is the remote's
-    # default branch when it is known, rather than whichever remote branch sorts first
-    base=
-    for b in HEAD main master; do
-      base=$(git rev-parse -q --verify "refs/remotes/$remote/$b^{{commit}}" 2>/dev/null) && break
-    done
-    # shellcheck disable=SC2046
-    "$kf" history . "$local_sha" ${{base:+"^$base"}} $(git for-each-ref --format='^%(objectname)' "refs/remotes/$remote/") || status=$?
-  fi
-done <<KEYFENCE_UPDATES
-$updates
-KEYFENCE_UPDATES
-exit $status
+# keyfence reads the pushed refs from stdin (what the remote has .. what it gets; a new branch: what no
+# remote-tracking ref of this remote has) and its config as the remote already has it, never as pushed.
+printf '%s\n' "$updates" | "$kf" history . --pushed --remote "$remote"
 )sh",
                        fmt::arg("marker", kMarker), fmt::arg("bin", bin));
 }

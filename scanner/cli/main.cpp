@@ -61,6 +61,10 @@ int main(int argc, char** argv) {
     history_cmd->add_flag("--include-unreachable", history.include_unreachable, "Also scan blobs no ref reaches (dangling objects)");
     history_cmd->add_flag("--config-from-head", history.config_from_head, "For a range: read .keyfence.toml and .keyfenceignore from the work tree, not as committed at the range's base");
     history_cmd->add_flag("--strict-config", history.strict_config, "For a range: fail (exit 1) when the range changes .keyfence.toml or .keyfenceignore");
+    history_cmd->add_flag("--pushed", history.pushed,
+                          "Pre-push gate: scan only what a push adds, read from git's pre-push input on stdin or from pre-commit's "
+                          "PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF");
+    history_cmd->add_option("--remote", history.remote, "With --pushed: the remote pushed to (default: $PRE_COMMIT_REMOTE_NAME, else origin)");
     add_scan_options(history_cmd, history, max_size);
 
     kc::HookArgs hook;
