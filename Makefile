@@ -10,11 +10,12 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 DEPS := cmake g++ make pkg-config git libhyperscan-dev libre2-dev libfmt-dev libtomlplusplus-dev libcli11-dev \
         nlohmann-json3-dev doctest-dev libssl-dev libmbedtls-dev zlib1g-dev libgit2-dev libarchive-dev git-filter-repo \
-        nettle-dev liblzma-dev libbz2-dev libzstd-dev libxml2-dev man-db zsh fish pre-commit
+        nettle-dev liblzma-dev libbz2-dev libzstd-dev libxml2-dev man-db zsh fish pre-commit \
+        dpkg-dev lintian
 # The last line: static archives of libarchive's own dependencies (cmake/static_deps.cmake links keyfence
 # statically for a faster hook start-up; libarchive-dev does not pull them in) and libxml2 for the tests;
 # man-db, zsh and fish for the install tests (the manual page and each shell's completion script), and
-# Debian's pre-commit for the pre-commit framework test.
+# Debian's pre-commit for the pre-commit framework test; dpkg-dev (dpkg-shlibdeps) and lintian for `make package`.
 # Only `make fuzz` needs these (libFuzzer ships in clang's runtime package).
 FUZZ_DEPS := $(DEPS) clang libclang-rt-14-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -23,7 +24,7 @@ FUZZ_MERGE ?= 0
 FUZZ_TARGETS := fuzz_rule_loader fuzz_scan fuzz_baseline_ignore fuzz_staged_index fuzz_git_objects
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps fuzz-deps build audit test test-sanitize test-tsan fuzz clean
+.PHONY: all deps fuzz-deps build audit test package test-sanitize test-tsan fuzz clean
 all: build
 
 # $(call install_missing,PACKAGES): apt-get install whatever dpkg does not know as installed.
@@ -51,6 +52,10 @@ audit: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# build/keyfence_<version>_amd64.deb and build/keyfence-<version>-linux-x86_64.tar.gz, each with a .sha256.
+package: build
+	cd $(BUILD_DIR) && cpack -G "DEB;TGZ"
 
 # AddressSanitizer + UndefinedBehaviorSanitizer on every target; the e2e tests' keyfence subprocesses
 # inherit the options, so a report there fails the test through its exit code.

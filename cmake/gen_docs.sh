@@ -9,3 +9,5 @@ mkdir -p "$out/completions"
 "$bin" completion bash >"$out/completions/keyfence"
 "$bin" completion zsh >"$out/completions/_keyfence"
 "$bin" completion fish >"$out/completions/keyfence.fish"
+# Debian keeps manual pages gzipped (lintian); man reads either. -n: no name or time stamp inside.
+gzip -9nf "$out/keyfence.1"

@@ -47,7 +47,7 @@ TEST_CASE("cmake --install: the binary runs and names its commit and libraries; 
 TEST_CASE("the installed manual page renders with man and documents every command, option, exit code, file and variable") {
     Installed in;
     REQUIRE(have("man"));
-    const auto page = run_shell("MANWIDTH=200 man -P cat -l " + shell_quote(in.path("share/man/man1/keyfence.1")) + " 2>&1");
+    const auto page = run_shell("MANWIDTH=200 man -P cat -l " + shell_quote(in.path("share/man/man1/keyfence.1.gz")) + " 2>&1");
     REQUIRE(page.exit_code == 0);
     for (const char* command : {"keyfence scan", "keyfence staged", "keyfence history", "keyfence hook install", "keyfence hook uninstall",
                                 "keyfence rules list", "keyfence rules check", "keyfence completion"})
@@ -77,4 +77,40 @@ TEST_CASE("the installed completions load in bash, zsh and fish and complete sub
         const auto f = run_shell("fish -c 'source " + in.path("share/fish/vendor_completions.d/keyfence.fish") + "; complete -C\"keyfence history --stri\"'");
         CHECK(f.out.find("--strict-config") != std::string::npos);
     }
+}
+
+TEST_CASE("make package's CPack step: a lintian-clean .deb that installs a working binary, a tarball, a .sha256 beside each") {
+    if (run_shell("command -v dpkg-deb >/dev/null && command -v lintian >/dev/null && command -v dpkg-shlibdeps >/dev/null").exit_code != 0) {
+        MESSAGE("dpkg-dev or lintian is not installed (make test installs them): skipped");
+        return;
+    }
+    TempDir out;
+    const std::string dir = out.path().string();
+    const auto made = run_shell("cpack --config " + shell_quote(std::string(KEYFENCE_BUILD_DIR) + "/CPackConfig.cmake") + " -G 'DEB;TGZ' -B " + shell_quote(dir));
+    REQUIRE_MESSAGE(made.exit_code == 0, made.out << made.err);
+    const std::string deb = dir + "/keyfence_" KEYFENCE_VERSION_STRING "_amd64.deb";
+    const std::string tgz = dir + "/keyfence-" KEYFENCE_VERSION_STRING "-linux-x86_64.tar.gz";
+    for (const std::string& f : {deb, tgz}) {
+        REQUIRE_MESSAGE(fs::exists(f), f);
+        CHECK(run_shell("cd " + shell_quote(dir) + " && sha256sum -c " + shell_quote(fs::path(f).filename().string() + ".sha256")).exit_code == 0);
+    }
+    // The package's binary runs, and it depends on nothing but what the binary really loads.
+    REQUIRE(run_shell("dpkg-deb -x " + shell_quote(deb) + " " + shell_quote(dir + "/root")).exit_code == 0);
+    const auto v = run_shell(shell_quote(dir + "/root/usr/bin/keyfence") + " --version");
+    CHECK(v.out.find("keyfence " KEYFENCE_VERSION_STRING) == 0);
+    CHECK(fs::exists(dir + "/root/usr/share/man/man1/keyfence.1.gz"));
+    CHECK(fs::exists(dir + "/root/usr/share/doc/keyfence/copyright"));
+    const std::string depends = run_shell("dpkg-deb -f " + shell_quote(deb) + " Depends").out;
+    INFO(depends);
+    CHECK(depends.find("libc6") != std::string::npos);
+    // apt resolves its dependencies (simulated: the test does not change the machine).
+    CHECK(run_shell("cd " + shell_quote(dir) + " && apt-get install -s ./" + fs::path(deb).filename().string() + " >/dev/null 2>&1").exit_code == 0);
+    const auto lint = run_shell("lintian --no-tag-display-limit " + shell_quote(deb) + " 2>/dev/null");
+    INFO(lint.out);
+    CHECK(lint.out.find("E: ") == std::string::npos);
+    // The tarball: the binary, the manual page, the completions and the licence under one directory.
+    const std::string listing = run_shell("tar -tzf " + shell_quote(tgz)).out;
+    for (const char* member : {"/bin/keyfence", "/share/man/man1/keyfence.1.gz", "/share/bash-completion/completions/keyfence",
+                               "/share/zsh/site-functions/_keyfence", "/share/fish/vendor_completions.d/keyfence.fish", "/share/doc/keyfence/LICENSE"})
+        CHECK_MESSAGE(listing.find("keyfence-" KEYFENCE_VERSION_STRING "-linux-x86_64" + std::string(member)) != std::string::npos, member);
 }
