@@ -4,7 +4,8 @@
 # -dev packages ship static archives are linked from them: libgit2 with mbedTLS, libssh2, http-parser
 # and PCRE2 (and OpenSSL's libcrypto, for libssh2); libarchive with nettle, liblzma, libbz2 and libzstd;
 # Hyperscan; RE2; and libstdc++ (the binary's link options). fmt and toml++ are used header-only.
-# zlib, glibc, libgcc_s and the Kerberos libraries libgit2 calls for Negotiate auth stay shared; libgcc_s
+# zlib, glibc and libgcc_s stay shared (Kerberos, which libgit2 calls for Negotiate auth, is replaced by
+# cmake/no_gssapi.cpp); libgcc_s
 # because glibc's own unwinding (an exception thrown out of std::call_once passes through pthread_once)
 # must meet the same unwinder.
 # Why: `keyfence staged` is a short-lived process run on every commit. Loading ~35 shared objects and
@@ -58,12 +59,11 @@ if(KEYFENCE_STATIC_DEPS)
     list(APPEND KEYFENCE_STATIC_LINK ${line})
     target_include_directories(keyfence_deps SYSTEM INTERFACE ${${prefix}_INCLUDE_DIRS})
   endforeach()
-  # Debian's libgit2.pc omits GSSAPI from its static line, though libgit2.a calls it; the runtime
-  # library ships with libgit2 itself, without a -dev symlink.
-  find_library(KEYFENCE_LIB_GSSAPI NAMES gssapi_krb5 libgssapi_krb5.so.2)
-  if(KEYFENCE_LIB_GSSAPI)
-    list(APPEND KEYFENCE_STATIC_LINK "${KEYFENCE_LIB_GSSAPI}")
-  endif()
+  # libgit2.a calls GSSAPI only for HTTP Negotiate auth: cmake/no_gssapi.cpp answers "no mechanism"
+  # instead of linking Kerberos (seven shared objects at every start, and a package dependency). It
+  # must come after libgit2.a on the link line, so it is a library of its own.
+  add_library(keyfence_no_gssapi STATIC "${CMAKE_CURRENT_LIST_DIR}/no_gssapi.cpp")
+  list(APPEND KEYFENCE_STATIC_LINK keyfence_no_gssapi)
   # libssh2.a's crypto backend, which libgit2.pc does not list either.
   find_library(KEYFENCE_LIB_CRYPTO_STATIC NAMES libcrypto.a crypto REQUIRED)
   find_library(KEYFENCE_LIB_MBEDCRYPTO_STATIC NAMES libmbedcrypto.a mbedcrypto REQUIRED)
