@@ -3,12 +3,12 @@
 // understates the size; keyfence reads loose objects itself, so history goes on with a note and the
 // pre-commit gate refuses, within seconds, to vouch for what it could not read.
 #include <doctest/doctest.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 
+#include "support/deflate.hpp"
 #include "support/fake_keys.hpp"
 #include "support/git_repo.hpp"
 #include "support/run.hpp"
@@ -32,13 +32,6 @@ void write_bytes(const std::string& path, const std::string& bytes) {
     fs::permissions(fs::path(path).parent_path(), fs::perms::owner_all, fs::perm_options::add);
     if (fs::exists(path)) fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-std::string deflate(const std::string& raw) {
-    uLongf n = compressBound(static_cast<uLong>(raw.size()));
-    std::string out(n, '\0');
-    REQUIRE(compress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size())) == Z_OK);
-    out.resize(n);
-    return out;
 }
 
 // keyfence under `timeout`, so a hang fails the test (exit 124) instead of stalling the suite.
@@ -132,7 +125,7 @@ TEST_CASE("a loose object whose header understates its size: no heap overflow; i
     repo.write("body.txt", body);
     const std::string oid = repo.git("hash-object -w body.txt").out.substr(0, 40);
     fs::remove(repo.path() / "body.txt");
-    write_bytes(object_path(repo, oid), deflate("blob 12" + std::string(1, '\0') + body));
+    write_bytes(object_path(repo, oid), zlib_compress("blob 12" + std::string(1, '\0') + body));
     REQUIRE(repo.git("update-index --add --cacheinfo 100644," + oid + ",lying.py").exit_code == 0);
 
     const auto h = keyfence_within(20, "history --include-unreachable " + shell_quote(repo.path().string()));

@@ -1,22 +1,16 @@
 // read_loose / salvage_loose: the checks that stand between a repository's bytes and libgit2.
 #include <doctest/doctest.h>
-#include <zlib.h>
 
 #include <string>
 
 #include "source/git/loose_object.hpp"
+#include "support/deflate.hpp"
 
 using namespace keyfence::source;
+using keyfence::test::zlib_compress;
 
 namespace {
-std::string deflate(const std::string& raw) {
-    uLongf n = compressBound(static_cast<uLong>(raw.size()));
-    std::string out(n, '\0');
-    REQUIRE(compress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size())) == Z_OK);
-    out.resize(n);
-    return out;
-}
-std::string object(const std::string& header, const std::string& body) { return deflate(header + std::string(1, '\0') + body); }
+std::string object(const std::string& header, const std::string& body) { return zlib_compress(header + std::string(1, '\0') + body); }
 }  // namespace
 
 TEST_CASE("an intact loose object reads whole, with its type") {
@@ -56,7 +50,7 @@ TEST_CASE("malformed headers and streams") {
         INFO(header);
         CHECK(read_loose(object(header, "abc")).damage == LooseDamage::kBadHeader);
     }
-    CHECK(read_loose(deflate(std::string(200, 'x'))).damage == LooseDamage::kBadHeader);  // no NUL at all
+    CHECK(read_loose(zlib_compress(std::string(200, 'x'))).damage == LooseDamage::kBadHeader);  // no NUL at all
     CHECK(read_loose("not zlib at all").damage == LooseDamage::kBadZlib);
     CHECK(read_loose("").damage != LooseDamage::kNone);
 }
