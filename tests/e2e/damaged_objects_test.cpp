@@ -184,17 +184,13 @@ TEST_CASE("a FIFO in place of a loose object is read as damaged, never waited on
     check_staged_blocks(stage, "fifo");
 }
 
-TEST_CASE("a packed delta whose data never inflates to a delta header: no hang in history or staged") {
-    // Found by fuzz_git_objects: for such a delta, libgit2 1.5.1's header read retries forever. The
-    // pack holds one OFS_DELTA entry with nothing after its header but the pack's checksum.
-    Repo repo;
-    repo.write("keys.py", "OPENAI_API_KEY = \"" + openai_project(905) + "\"\n");
-    repo.commit("base");
-    const std::string victim = "0031c26cb80318f9bcd61227fcc3d02c341f4d0a";  // any id: the pack says it is here
+namespace {
+// A pack holding one entry (header and data as given) for `oid`, with its version 2 index.
+void write_one_entry_pack(const Repo& repo, const std::string& oid, const std::string& entry_hex) {
     const std::string script = R"PY(
 import hashlib, struct, sys
 oid = bytes.fromhex(sys.argv[1])
-pack = b'PACK' + struct.pack('>II', 2, 1) + bytes([0x60])
+pack = b'PACK' + struct.pack('>II', 2, 1) + bytes.fromhex(sys.argv[2])
 pack += hashlib.sha1(pack).digest()
 idx = b'\377tOc' + struct.pack('>I', 2)
 idx += b''.join(struct.pack('>I', 1 if i >= oid[0] else 0) for i in range(256))
@@ -204,7 +200,40 @@ open('.git/objects/pack/pack-%s.pack' % sys.argv[1], 'wb').write(pack)
 open('.git/objects/pack/pack-%s.idx' % sys.argv[1], 'wb').write(idx)
 )PY";
     repo.write("mkpack.py", script);
-    REQUIRE(run_shell("cd " + shell_quote(repo.path().string()) + " && mkdir -p .git/objects/pack && python3 mkpack.py " + victim + " && rm mkpack.py").exit_code == 0);
+    REQUIRE(run_shell("cd " + shell_quote(repo.path().string()) + " && mkdir -p .git/objects/pack && python3 mkpack.py " + oid + " " + entry_hex +
+                      " && rm mkpack.py").exit_code == 0);
+}
+}  // namespace
+
+TEST_CASE("a packed REF_DELTA based on itself: no endless chain, no unbounded memory") {
+    // Found by fuzz_git_objects: libgit2 1.5.1 follows the chain forever, growing it (3 GB in seconds).
+    Repo repo;
+    repo.write("keys.py", "OPENAI_API_KEY = \"" + openai_project(906) + "\"\n");
+    repo.commit("base");
+    const std::string victim = "0031c26cb80318f9bcd61227fcc3d02c341f4d0a";
+    write_one_entry_pack(repo, victim, "78" + victim + "789c030000000001");  // REF_DELTA, size 8, base: itself
+    REQUIRE(repo.git("update-index --add --cacheinfo 100644," + victim + ",loop.py").exit_code == 0);
+    const auto s = keyfence_within(20, "staged " + shell_quote(repo.path().string()));
+    INFO(s.err);
+    CHECK(s.exit_code == 2);
+    CHECK(s.err.find("loops back") != std::string::npos);
+    REQUIRE(repo.git("commit -q -m loop").exit_code == 0);
+    const auto h = keyfence_within(20, "history " + shell_quote(repo.path().string()));
+    INFO(h.err);
+    CHECK(h.exit_code == 1);
+    CHECK(h.out.find("keys.py") != std::string::npos);
+    CHECK(h.err.find("note: loop.py") != std::string::npos);
+    CHECK(h.children_max_rss_kb < 1536 * 1024);
+}
+
+TEST_CASE("a packed delta whose data never inflates to a delta header: no hang in history or staged") {
+    // Found by fuzz_git_objects: for such a delta, libgit2 1.5.1's header read retries forever. The
+    // pack holds one OFS_DELTA entry with nothing after its header but the pack's checksum.
+    Repo repo;
+    repo.write("keys.py", "OPENAI_API_KEY = \"" + openai_project(905) + "\"\n");
+    repo.commit("base");
+    const std::string victim = "0031c26cb80318f9bcd61227fcc3d02c341f4d0a";  // any id: the pack says it is here
+    write_one_entry_pack(repo, victim, "60");  // OFS_DELTA, size 0, then only the pack's checksum
     REQUIRE(repo.git("update-index --add --cacheinfo 100644," + victim + ",delta.py").exit_code == 0);
     const auto s = keyfence_within(20, "staged " + shell_quote(repo.path().string()));
     INFO(s.err);

@@ -1,5 +1,7 @@
 #include "source/git/checked_odb.hpp"
 
+#include "source/git/pack_chain.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <git2/sys/odb_backend.h>
@@ -225,26 +227,45 @@ git_odb_backend* new_loose_backend(const std::string& objects_dir) {
 // header, libgit2 1.5.1's git_delta_read_header_fromstream retries GIT_EBUFS forever (found by
 // fuzz_git_objects). Without read_header, libgit2's odb reads the whole object for a header query,
 // through git_packfile_unpack, which gives up on a stream that makes no progress.
+// It also checks an object's delta chain (pack_chain) before libgit2 follows it: a REF_DELTA based
+// on itself sends libgit2 round the chain forever, growing it without bound.
 struct PackGuard {
     git_odb_backend parent;
     git_odb_backend* inner;
+    std::vector<std::shared_ptr<const PackChains>> chains;
+
+    int check(const git_oid& oid) const {
+        for (const auto& pack : chains)
+            if (const std::optional<std::uint64_t> offset = pack->offset_of(oid)) {
+                const std::string why = pack->check_chain(*offset);
+                if (why.empty()) return 0;
+                git_error_set_str(GIT_ERROR_ODB, fmt::format("object {}: {}", oid_hex(oid), why).c_str());
+                return GIT_ERROR;
+            }
+        return 0;  // not in a pack known at start: libgit2 finds it or says it is missing
+    }
 };
 git_odb_backend* inner_of(git_odb_backend* b) {
     auto* guard = reinterpret_cast<PackGuard*>(b);
     guard->inner->odb = b->odb;  // as git_odb_add_backend would have set it
     return guard->inner;
 }
-git_odb_backend* new_pack_guard(git_odb_backend* pack) {
+git_odb_backend* new_pack_guard(git_odb_backend* pack, const std::string& objects_dir) {
     auto* g = new PackGuard{};
     git_odb_init_backend(&g->parent, GIT_ODB_BACKEND_VERSION);
     g->inner = pack;
+    g->chains = open_pack_chains(objects_dir);
     g->parent.read = [](void** d, size_t* n, git_object_t* t, git_odb_backend* b, const git_oid* o) {
+        if (const int rc = reinterpret_cast<PackGuard*>(b)->check(*o); rc != 0) return rc;
         git_odb_backend* in = inner_of(b);
         return in->read(d, n, t, in, o);
     };
     if (pack->read_prefix)
         g->parent.read_prefix = [](git_oid* out, void** d, size_t* n, git_object_t* t, git_odb_backend* b, const git_oid* o, size_t len) {
             git_odb_backend* in = inner_of(b);
+            git_oid full;
+            if (in->exists_prefix && in->exists_prefix(&full, in, o, len) == 0)
+                if (const int rc = reinterpret_cast<PackGuard*>(b)->check(full); rc != 0) return rc;
             return in->read_prefix(out, d, n, t, in, o, len);
         };
     if (pack->exists)
@@ -290,7 +311,7 @@ void add_object_dir(git_odb* odb, const std::string& dir, int depth, bool altern
     git_odb_backend* pack = nullptr;
     check_git(git_odb_backend_pack(&pack, dir.c_str()), "opening the packs in " + dir);
     auto add = alternate ? git_odb_add_alternate : git_odb_add_backend;
-    check_git(add(odb, new_pack_guard(pack), kPackedPriority), "adding the packs in " + dir);
+    check_git(add(odb, new_pack_guard(pack, dir), kPackedPriority), "adding the packs in " + dir);
     check_git(add(odb, new_loose_backend(dir), kLoosePriority), "adding the loose objects in " + dir);
     if (depth >= kMaxAlternateDepth) return;
     // objects/info/alternates: one object directory per line, relative to this one; '#' comments.

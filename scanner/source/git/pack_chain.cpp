@@ -1,0 +1,141 @@
+#include "source/git/pack_chain.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include "core/file_read.hpp"
+
+namespace keyfence::source {
+namespace {
+
+constexpr std::uint64_t kPackHeader = 12;
+constexpr std::size_t kMaxDepth = 10000;  // git's own --depth maximum is 4095
+
+std::uint32_t be32(const unsigned char* p) { return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3]; }
+
+}  // namespace
+
+std::unique_ptr<PackChains> PackChains::open(const std::string& idx_path) {
+    std::optional<std::string> idx = read_whole_file(idx_path);
+    // Version 2: magic, version, 256 fan-out words, then ids, CRCs, offsets, 64-bit offsets, 2 checksums.
+    if (!idx || idx->size() < 8 + 1024 + 40 || std::memcmp(idx->data(), "\377tOc", 4) != 0 ||
+        be32(reinterpret_cast<const unsigned char*>(idx->data()) + 4) != 2)
+        return nullptr;
+    std::unique_ptr<PackChains> p(new PackChains());
+    p->idx_ = std::move(*idx);
+    const auto* data = reinterpret_cast<const unsigned char*>(p->idx_.data());
+    p->count_ = be32(data + 8 + 255 * 4);
+    if (p->idx_.size() < 8 + 1024 + std::uint64_t{p->count_} * 28 + 40) return nullptr;
+    const std::string pack = idx_path.substr(0, idx_path.size() - 4) + ".pack";
+    p->pack_fd_ = ::open(pack.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st {};
+    if (p->pack_fd_ < 0 || ::fstat(p->pack_fd_, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+    p->pack_size_ = static_cast<std::uint64_t>(st.st_size);
+    p->pack_name_ = std::filesystem::path(pack).filename().string();
+    return p;
+}
+
+PackChains::~PackChains() {
+    if (pack_fd_ >= 0) ::close(pack_fd_);
+}
+
+std::optional<std::uint64_t> PackChains::offset_at(std::uint32_t i) const {
+    const auto* data = reinterpret_cast<const unsigned char*>(idx_.data());
+    const unsigned char* offsets = data + 8 + 1024 + std::uint64_t{count_} * 24;
+    const std::uint32_t off = be32(offsets + std::uint64_t{i} * 4);
+    if (!(off & 0x80000000u)) return off;
+    const std::uint64_t large = std::uint64_t{count_} * 4 + std::uint64_t{off & 0x7fffffffu} * 8;
+    if (8 + 1024 + std::uint64_t{count_} * 24 + large + 8 > idx_.size() - 40) return std::nullopt;
+    return std::uint64_t{be32(offsets + large)} << 32 | be32(offsets + large + 4);
+}
+
+std::optional<std::uint64_t> PackChains::offset_of(const git_oid& oid) const {
+    const auto* data = reinterpret_cast<const unsigned char*>(idx_.data());
+    const unsigned char* fan = data + 8;
+    std::uint32_t lo = oid.id[0] ? be32(fan + (oid.id[0] - 1) * 4) : 0, hi = be32(fan + oid.id[0] * 4);
+    hi = std::min(hi, count_);
+    const unsigned char* ids = data + 8 + 1024;
+    while (lo < hi) {
+        const std::uint32_t mid = lo + (hi - lo) / 2;
+        const int c = std::memcmp(ids + std::uint64_t{mid} * 20, oid.id, 20);
+        if (c == 0) return offset_at(mid);
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return std::nullopt;
+}
+
+std::string PackChains::check_chain(std::uint64_t offset) const {
+    std::vector<std::uint64_t> chain;
+    for (std::uint64_t at = offset;;) {
+        {
+            std::lock_guard lock(mutex_);
+            if (good_.count(at)) break;
+        }
+        if (std::find(chain.begin(), chain.end(), at) != chain.end())
+            return fmt::format("damaged pack {}: the delta chain of the entry at offset {} loops back to offset {}", pack_name_, offset, at);
+        if (chain.size() >= kMaxDepth) return fmt::format("damaged pack {}: the delta chain at offset {} is over {} deep", pack_name_, offset, kMaxDepth);
+        chain.push_back(at);
+        // An entry header: type and size (a few bytes), then a base offset or id for a delta.
+        unsigned char h[32] = {};
+        if (at < kPackHeader || at >= pack_size_) break;  // libgit2 reports a bad offset itself
+        const ssize_t n = ::pread(pack_fd_, h, sizeof h, static_cast<off_t>(at));
+        if (n <= 0) break;
+        std::size_t i = 0;
+        const int type = (h[0] >> 4) & 7;
+        while (i < static_cast<std::size_t>(n) && (h[i] & 0x80)) ++i;
+        ++i;  // past the size bytes
+        if (type == GIT_OBJECT_OFS_DELTA) {
+            if (i >= static_cast<std::size_t>(n)) break;
+            std::uint64_t back = h[i] & 127;
+            for (int k = 0; (h[i] & 128) && k < 9 && i + 1 < static_cast<std::size_t>(n); ++k) {
+                ++i;
+                back = ((back + 1) << 7) | (h[i] & 127);
+            }
+            if (back == 0 || back > at - kPackHeader) break;  // out of bounds: libgit2 refuses it itself
+            at -= back;
+        } else if (type == GIT_OBJECT_REF_DELTA) {
+            if (i + 20 > static_cast<std::size_t>(n)) break;
+            git_oid base;
+            std::memcpy(base.id, h + i, 20);
+            const std::optional<std::uint64_t> next = offset_of(base);
+            if (!next) break;  // not in this pack: libgit2 does not follow it
+            at = *next;
+        } else {
+            break;  // a base object (or an invalid type, which libgit2 refuses)
+        }
+    }
+    std::lock_guard lock(mutex_);
+    good_.insert(chain.begin(), chain.end());
+    return {};
+}
+
+std::vector<std::shared_ptr<const PackChains>> open_pack_chains(const std::string& objects_dir) {
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<const PackChains>> opened;  // by .idx path
+    std::vector<std::shared_ptr<const PackChains>> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(objects_dir + "/pack", ec)) {
+        if (e.path().extension() != ".idx") continue;
+        const std::string idx = std::filesystem::weakly_canonical(e.path(), ec).string();
+        // Keyed by the file's identity too: a pack rewritten under the same name is a different pack.
+        struct stat st {};
+        if (::stat(idx.c_str(), &st) != 0) continue;
+        const std::string key = fmt::format("{}|{}|{}|{}.{}", idx, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+        std::lock_guard lock(mutex);
+        auto it = opened.find(key);
+        if (it == opened.end()) it = opened.emplace(key, std::shared_ptr<const PackChains>(PackChains::open(idx))).first;
+        if (it->second) out.push_back(it->second);
+    }
+    return out;
+}
+
+}  // namespace keyfence::source
