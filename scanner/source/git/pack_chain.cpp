@@ -110,7 +110,8 @@ std::string PackChains::check_chain(std::uint64_t offset) const {
             if (!next) break;  // not in this pack: libgit2 does not follow it
             at = *next;
         } else {
-            break;  // a base object (or an invalid type, which libgit2 refuses)
+            if (chain.size() == 1) return {};  // not a delta at all: nothing to remember
+            break;                             // a base object (or an invalid type, which libgit2 refuses)
         }
     }
     std::lock_guard lock(mutex_);
