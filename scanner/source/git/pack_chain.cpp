@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::uint64_t kPackHeader = 12;
 constexpr std::size_t kMaxDepth = 10000;  // git's own --depth maximum is 4095
+constexpr std::uint64_t kMaxInflateRatio = 1032;
 
 std::uint32_t be32(const unsigned char* p) { return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3]; }
 
@@ -91,8 +92,16 @@ std::string PackChains::check_chain(std::uint64_t offset) const {
         if (n <= 0) break;
         std::size_t i = 0;
         const int type = (h[0] >> 4) & 7;
-        while (i < static_cast<std::size_t>(n) && (h[i] & 0x80)) ++i;
+        std::uint64_t size = h[0] & 15;
+        for (unsigned shift = 4; i + 1 < static_cast<std::size_t>(n) && (h[i] & 0x80) && shift < 57; shift += 7) {
+            ++i;
+            size |= std::uint64_t{h[i] & 0x7fu} << shift;
+        }
         ++i;  // past the size bytes
+        // libgit2 allocates the size an entry claims before inflating it; deflate cannot expand more
+        // than ~1032:1, so a claim beyond what the rest of the pack could inflate to is a lie.
+        if (size / kMaxInflateRatio > pack_size_ - at)
+            return fmt::format("damaged pack {}: the entry at offset {} claims {} bytes, more than the rest of the pack can hold", pack_name_, at, size);
         if (type == GIT_OBJECT_OFS_DELTA) {
             if (i >= static_cast<std::size_t>(n)) break;
             std::uint64_t back = h[i] & 127;
