@@ -6,34 +6,15 @@
 
 #include "core/error.hpp"
 #include "core/git_handles.hpp"
+#include "source/git/history_source.hpp"
 
 namespace keyfence::cli {
-namespace {
-
-
-git_oid commit_of(git_repository* repo, const std::string& rev, const std::string& what) {
-    git_object* obj = nullptr;
-    check_git(git_revparse_single(&obj, repo, ((rev.empty() ? std::string("HEAD") : rev) + "^{commit}").c_str()), "bad revision '" + what + "'");
-    GitObject holder(obj);
-    return *git_object_id(obj);
-}
-
-}  // namespace
 
 std::optional<RangeEnds> range_ends(git_repository* repo, const std::vector<std::string>& revisions) {
-    std::optional<git_oid> base, head;
-    for (const std::string& rev : revisions) {
-        if (const std::size_t dots = rev.find(".."); dots != std::string::npos) {
-            if (!base) base = commit_of(repo, rev.substr(0, dots), rev);
-            if (!head) head = commit_of(repo, rev.substr(dots + 2), rev);
-        } else if (!rev.empty() && rev[0] == '^') {
-            if (!base) base = commit_of(repo, rev.substr(1), rev);
-        } else if (!head) {
-            head = commit_of(repo, rev, rev);
-        }
-    }
-    if (!base) return std::nullopt;
-    return RangeEnds{*base, head ? *head : commit_of(repo, "HEAD", "HEAD")};
+    const source::RevisionTips tips = source::parse_revisions(repo, revisions);
+    if (tips.hide.empty()) return std::nullopt;
+    const git_oid head = tips.include.empty() ? source::parse_revisions(repo, {"HEAD"}).include.front() : tips.include.front();
+    return RangeEnds{tips.hide.front(), head};
 }
 
 namespace {

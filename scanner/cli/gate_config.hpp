@@ -24,7 +24,8 @@ struct RangeEnds {
     git_oid head;  // "B" of A..B; the first included tip
 };
 
-// The same reading of revisions as HistorySource; nullopt when nothing is excluded (a full audit).
+// The range's ends, read as HistorySource reads revisions (source::parse_revisions); nullopt when
+// nothing is excluded (a full audit).
 std::optional<RangeEnds> range_ends(git_repository* repo, const std::vector<std::string>& revisions);
 
 // The config at both ends of the range, the rules to scan with and what the range changes.

@@ -26,29 +26,28 @@ int history_command(const ScanArgs& args) {
     const std::string repo = args.paths.empty() ? "." : args.paths.front();
     source::HistoryOptions hopts;
     if (args.paths.size() > 1) hopts.revisions.assign(args.paths.begin() + 1, args.paths.end());
-    if (args.pushed) {
-        if (args.paths.size() > 1) throw Error("--pushed reads the pushed revisions itself: give no revision range with it");
-        const char* env_remote = std::getenv("PRE_COMMIT_REMOTE_NAME");
-        const std::string remote = !args.remote.empty() ? args.remote : env_remote && *env_remote ? env_remote : "origin";
-        GitRepository git = open_repository(repo);
-        hopts.revisions = pushed_revisions(git.get(), remote, std::cin);
-        if (hopts.revisions.empty()) {
-            std::cerr << "keyfence: this push adds no commits to scan\n";
-            return static_cast<int>(ExitCode::kClean);
-        }
-    }
     hopts.include_unreachable = args.include_unreachable;
     hopts.max_file_size = args.max_file_size;
     hopts.stop = &stop_requested();
     hopts.progress = true;
 
-    // The range's config before the walk, so a broken trusted config fails fast.
+    // What a push adds, and the range's config, before the walk: a broken trusted config fails fast.
     std::optional<GateConfig> gate;
     std::optional<std::filesystem::path> root;  // the work tree (the git dir of a bare repository)
     {
         GitRepository git = open_repository(repo);
         const char* workdir = git_repository_workdir(git.get());
         root = workdir ? workdir : git_repository_path(git.get());
+        if (args.pushed) {
+            if (args.paths.size() > 1) throw Error("--pushed reads the pushed revisions itself: give no revision range with it");
+            const char* env_remote = std::getenv("PRE_COMMIT_REMOTE_NAME");
+            const std::string remote = !args.remote.empty() ? args.remote : env_remote && *env_remote ? env_remote : "origin";
+            hopts.revisions = pushed_revisions(git.get(), remote, std::cin);
+            if (hopts.revisions.empty()) {
+                std::cerr << "keyfence: this push adds no commits to scan\n";
+                return static_cast<int>(ExitCode::kClean);
+            }
+        }
         if (const std::optional<RangeEnds> range = range_ends(git.get(), hopts.revisions)) gate = gate_config(git.get(), *range);
     }
     if (!gate && args.strict_config) std::cerr << "warning: --strict-config has no effect without a revision range (A..B or ^A)\n";

@@ -55,7 +55,6 @@ git_oid resolve_commit(git_repository* repo, const std::string& rev, const std::
     return *git_object_id(obj);
 }
 
-// Tips to walk from and tips whose ancestry is excluded, from "A..B", "REV" and "^REV".
 void add_revision(git_repository* repo, const std::string& rev, std::vector<git_oid>& include, std::vector<git_oid>& hide) {
     if (const std::size_t dots = rev.find(".."); dots != std::string::npos) {
         if (rev.compare(dots, 3, "...") == 0) throw Error("symmetric ranges (A...B) are not supported: " + rev);
@@ -127,6 +126,12 @@ std::vector<git_oid> walk_by_hand(git_repository* repo, const std::vector<git_oi
 
 }  // namespace
 
+RevisionTips parse_revisions(git_repository* repo, const std::vector<std::string>& revisions) {
+    RevisionTips tips;
+    for (const std::string& rev : revisions) add_revision(repo, rev, tips.include, tips.hide);
+    return tips;
+}
+
 HistorySource::HistorySource(const std::string& repo_path, HistoryOptions options) : max_file_size_(options.max_file_size) {
     GitRepository repo = open_repository(repo_path);
     repo_path_ = git_repository_path(repo.get());
@@ -163,7 +168,9 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
             diagnostics_.push_back({"HEAD", "cannot resolve HEAD: " + git_last_error()});
         }
     } else {
-        for (const std::string& rev : options.revisions) add_revision(repo, rev, include, hide);
+        RevisionTips tips = parse_revisions(repo, options.revisions);
+        include = std::move(tips.include);
+        hide = std::move(tips.hide);
     }
 
     const OidSet roots = shallow_roots(repo);

@@ -13,6 +13,13 @@
 
 namespace keyfence::source {
 
+// Tips to walk from and tips whose ancestry is excluded, in the order given: "A..B" (A hidden, B
+// included), "REV" and "^REV". Throws keyfence::Error for a revision that is not a commit or for A...B.
+struct RevisionTips {
+    std::vector<git_oid> include, hide;
+};
+RevisionTips parse_revisions(git_repository* repo, const std::vector<std::string>& revisions);
+
 struct HistoryOptions {
     std::vector<std::string> revisions;  // "A..B", "REV", "^REV"; empty: every ref and HEAD
     bool include_unreachable = false;    // also blobs no ref reaches (dangling after rebases)
