@@ -76,14 +76,17 @@ FileRead read_object_file(const std::string& path, std::string& out, std::string
     return result;
 }
 
+// objects/ab/cdef…: where a loose object lives.
+std::string loose_path(const std::string& objects_dir, const git_oid& oid) {
+    const std::string hex = oid_hex(oid);
+    return objects_dir + "/" + hex.substr(0, 2) + "/" + hex.substr(2);
+}
+
 struct LooseBackend {
     git_odb_backend parent;  // first: libgit2 hands back a git_odb_backend*
     std::string objects_dir;
 
-    std::string path_of(const git_oid& oid) const {
-        const std::string hex = oid_hex(oid);
-        return objects_dir + "/" + hex.substr(0, 2) + "/" + hex.substr(2);
-    }
+    std::string path_of(const git_oid& oid) const { return loose_path(objects_dir, oid); }
 };
 LooseBackend& self(git_odb_backend* b) { return *reinterpret_cast<LooseBackend*>(b); }
 
@@ -300,27 +303,29 @@ git_odb_backend* new_pack_guard(git_odb_backend* pack, const std::string& object
 constexpr int kLoosePriority = 1, kPackedPriority = 2;
 constexpr int kMaxAlternateDepth = 5;
 
-}  // namespace
-
-// Adds one object directory (its packs, its loose objects) and, recursively, its alternates.
-void add_object_dir(git_odb* odb, const std::string& dir, int depth, bool alternate, std::vector<std::string>& seen) {
+// An object directory and, recursively, the ones its objects/info/alternates names (one a line,
+// relative to the directory naming it; '#' comments), each once, the repository's own first.
+void collect_object_dirs(const std::string& dir, int depth, std::vector<std::string>& out, std::vector<std::string>& seen) {
     std::error_code ec;
     const std::string canonical = fs::weakly_canonical(dir, ec).string();
     if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) return;
     seen.push_back(canonical);
-    git_odb_backend* pack = nullptr;
-    check_git(git_odb_backend_pack(&pack, dir.c_str()), "opening the packs in " + dir);
-    auto add = alternate ? git_odb_add_alternate : git_odb_add_backend;
-    check_git(add(odb, new_pack_guard(pack, dir), kPackedPriority), "adding the packs in " + dir);
-    check_git(add(odb, new_loose_backend(dir), kLoosePriority), "adding the loose objects in " + dir);
+    out.push_back(dir);
     if (depth >= kMaxAlternateDepth) return;
-    // objects/info/alternates: one object directory per line, relative to this one; '#' comments.
     std::ifstream in(dir + "/info/alternates");
     for (std::string line; std::getline(in, line);) {
         if (line.empty() || line[0] == '#') continue;
         const fs::path alt = fs::path(line).is_absolute() ? fs::path(line) : fs::path(dir) / line;
-        if (fs::is_directory(alt, ec)) add_object_dir(odb, alt.string(), depth + 1, true, seen);
+        if (fs::is_directory(alt, ec)) collect_object_dirs(alt.string(), depth + 1, out, seen);
     }
+}
+
+}  // namespace
+
+std::vector<std::string> object_dirs(const std::string& objects_dir) {
+    std::vector<std::string> out, seen;
+    collect_object_dirs(objects_dir, 0, out, seen);
+    return out;
 }
 
 std::vector<ObjectNote> suspect_object_notes() {
@@ -336,17 +341,28 @@ bool is_damaged(const git_oid& oid) {
 }
 
 std::optional<LooseObject> salvage_loose_object(const std::string& git_dir, const git_oid& oid, std::uint64_t limit) {
-    const std::string hex = oid_hex(oid);
-    std::vector<std::string> dirs{(fs::path(git_dir) / "objects").string()};
-    std::ifstream in(dirs[0] + "/info/alternates");
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty() && line[0] != '#') dirs.push_back(fs::path(line).is_absolute() ? line : dirs[0] + "/" + line);
-    for (const std::string& dir : dirs) {
+    for (const std::string& dir : object_dirs((fs::path(git_dir) / "objects").string())) {
         std::string bytes, why;
-        if (read_object_file(dir + "/" + hex.substr(0, 2) + "/" + hex.substr(2), bytes, why) == FileRead::kOk)
-            return salvage_loose(bytes, limit);
+        if (read_object_file(loose_path(dir, oid), bytes, why) == FileRead::kOk) return salvage_loose(bytes, limit);
     }
     return std::nullopt;
+}
+
+void install_checked_odb(git_repository* repo) {
+    git_odb* odb_raw = nullptr;
+    check_git(git_odb_new(&odb_raw), "creating the object database");
+    GitOdb odb(odb_raw);
+    const std::string objects = (std::filesystem::path(git_repository_commondir(repo)) / "objects").string();
+    bool alternate = false;  // the repository's own directory first, then its alternates
+    for (const std::string& dir : object_dirs(objects)) {
+        git_odb_backend* pack = nullptr;
+        check_git(git_odb_backend_pack(&pack, dir.c_str()), "opening the packs in " + dir);
+        auto add = alternate ? git_odb_add_alternate : git_odb_add_backend;
+        check_git(add(odb.get(), new_pack_guard(pack, dir), kPackedPriority), "adding the packs in " + dir);
+        check_git(add(odb.get(), new_loose_backend(dir), kLoosePriority), "adding the loose objects in " + dir);
+        alternate = true;
+    }
+    check_git(git_repository_set_odb(repo, odb.get()), "installing the checked object database");
 }
 
 }  // namespace keyfence::source
@@ -359,14 +375,8 @@ GitRepository open_repository(const std::string& path) {
     if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) < 0)
         throw Error("not a git repository: " + path + " (" + git_last_error() + ")");
     GitRepository repo(raw);
-    git_odb* odb_raw = nullptr;
-    check_git(git_odb_new(&odb_raw), "creating the object database");
-    GitOdb odb(odb_raw);
-    std::vector<std::string> seen;
-    const std::string objects = (std::filesystem::path(git_repository_commondir(repo.get())) / "objects").string();
-    source::add_object_dir(odb.get(), objects, 0, false, seen);
-    check_git(git_repository_set_odb(repo.get(), odb.get()), "installing the checked object database");
-    return repo;  // the repository holds its own reference to odb
+    source::install_checked_odb(repo.get());
+    return repo;
 }
 
 }  // namespace keyfence

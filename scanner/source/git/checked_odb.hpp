@@ -18,6 +18,14 @@ struct ObjectNote {
     std::string message;  // "damaged loose object .git/objects/ab/cdef…: truncated: …"
 };
 
+// Gives an open repository keyfence's object database: for its object directory and each alternate,
+// libgit2's pack backend behind keyfence's guard and keyfence's own loose backend (open_repository
+// calls it for every repository keyfence opens).
+void install_checked_odb(git_repository* repo);
+
+// An objects directory and, recursively, its alternates, each once, its own first.
+std::vector<std::string> object_dirs(const std::string& objects_dir);
+
 // Loose objects met so far in this process that were read but are not quite right (bytes after the
 // zlib stream), each once. Damaged objects are not here: reading them fails, and that error names them.
 std::vector<ObjectNote> suspect_object_notes();
