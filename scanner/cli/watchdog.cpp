@@ -87,7 +87,7 @@ void Watchdog::run() {
         const auto now = clock::now();
         if (!stopped_at) {
             if (deadline_ && now >= *deadline_ && !stop_requested()) {
-                note_stop_reason(fmt::format("timed out after {} (--timeout)", timeout_text_));
+                note_timeout(fmt::format("timed out after {} (--timeout)", timeout_text_));
                 stop_requested().store(true);
             }
             if (stop_requested()) stopped_at = now;

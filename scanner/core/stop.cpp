@@ -38,7 +38,7 @@ void note_stop_signal(int signal_number) {
     g_stop_signal.compare_exchange_strong(expected, signal_number);
 }
 
-void note_stop_reason(const std::string& reason) {
+void note_timeout(const std::string& reason) {
     std::lock_guard lock(registry().mutex);
     registry().reason = reason;
     registry().timeout = true;

@@ -10,12 +10,12 @@ namespace keyfence {
 
 std::atomic<bool>& stop_requested();
 
-// Records the signal that asked to stop (async-signal-safe), or a reason of the caller's own.
+// Records why a stop was asked: the signal (async-signal-safe), or the deadline that passed.
 void note_stop_signal(int signal_number);
-void note_stop_reason(const std::string& reason);  // e.g. "timed out after 30s (--timeout)"
-// "interrupted by SIGTERM", the noted reason, or "interrupted".
+void note_timeout(const std::string& reason);  // "timed out after 30s (--timeout)"
+// "interrupted by SIGTERM", the timeout's reason, or "interrupted".
 std::string stop_reason();
-bool stopped_by_timeout();
+bool stopped_by_timeout();  // a deadline, not a signal
 
 // While alive, the calling thread is one the watchdog interrupts (EINTR) once a stop is requested.
 class InterruptibleScope {
