@@ -18,10 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string object_path(const Repo& repo, const std::string& oid) {
-    return (repo.path() / ".git" / "objects" / oid.substr(0, 2) / oid.substr(2)).string();
-}
-std::string rev(const Repo& repo, const std::string& spec) { return repo.git("rev-parse " + spec).out.substr(0, 40); }
 
 std::string read_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -49,8 +45,8 @@ struct DamagedHistory {
         repo.write("keys.py", "OPENAI_API_KEY = \"" + openai_project(901) + "\"\n");
         repo.write("victim.py", "print('hello from a file that will be damaged')\n");
         repo.commit("two files");
-        victim = rev(repo, "HEAD:victim.py");
-        const std::string path = object_path(repo, victim);
+        victim = repo.rev("HEAD:victim.py");
+        const std::string path = repo.object_path(victim);
         write_bytes(path, damage(read_bytes(path)));
     }
 };
@@ -65,8 +61,8 @@ struct DamagedStage {
         repo.commit("base");
         repo.write("victim.py", "print('staged and then damaged')\n");
         REQUIRE(repo.git("add victim.py").exit_code == 0);
-        victim = rev(repo, ":victim.py");
-        const std::string path = object_path(repo, victim);
+        victim = repo.rev(":victim.py");
+        const std::string path = repo.object_path(victim);
         write_bytes(path, damage(read_bytes(path)));
     }
 };
@@ -103,7 +99,7 @@ TEST_CASE("a loose object truncated at 2, 10, 20 and 33 bytes: history notes it 
 TEST_CASE("a loose object truncated at every byte: never a hang, never a crash") {
     DamagedHistory history([](const std::string& b) { return b; });
     DamagedStage stage([](const std::string& b) { return b; });
-    const std::string hpath = object_path(history.repo, history.victim), spath = object_path(stage.repo, stage.victim);
+    const std::string hpath = history.repo.object_path(history.victim), spath = stage.repo.object_path(stage.victim);
     const std::string hbytes = read_bytes(hpath), sbytes = read_bytes(spath);
     REQUIRE(hbytes.size() > 20);
     for (std::size_t keep = 0; keep < hbytes.size(); ++keep) {
@@ -125,7 +121,7 @@ TEST_CASE("a loose object whose header understates its size: no heap overflow; i
     repo.write("body.txt", body);
     const std::string oid = repo.git("hash-object -w body.txt").out.substr(0, 40);
     fs::remove(repo.path() / "body.txt");
-    write_bytes(object_path(repo, oid), zlib_compress("blob 12" + std::string(1, '\0') + body));
+    write_bytes(repo.object_path(oid), zlib_compress("blob 12" + std::string(1, '\0') + body));
     REQUIRE(repo.git("update-index --add --cacheinfo 100644," + oid + ",lying.py").exit_code == 0);
 
     const auto h = keyfence_within(20, "history --include-unreachable " + shell_quote(repo.path().string()));
@@ -146,8 +142,8 @@ TEST_CASE("garbage after a valid zlib stream: the content is read and scanned, w
     repo.commit("base");
     repo.write("tail.py", "KEY = \"" + openai_project(903) + "\"\n");
     REQUIRE(repo.git("add tail.py").exit_code == 0);
-    const std::string oid = rev(repo, ":tail.py");
-    const std::string path = object_path(repo, oid);
+    const std::string oid = repo.rev(":tail.py");
+    const std::string path = repo.object_path(oid);
     write_bytes(path, read_bytes(path) + "GARBAGE AFTER THE STREAM");
 
     const auto s = keyfence_within(20, "staged " + shell_quote(repo.path().string()));
@@ -166,8 +162,8 @@ TEST_CASE("a damaged tree object: history notes the commit and scans every other
     repo.commit("first");
     repo.write("dir/second.py", "print(2)\n");
     repo.commit("second");
-    const std::string tree = rev(repo, "HEAD:dir");
-    const std::string path = object_path(repo, tree);
+    const std::string tree = repo.rev("HEAD:dir");
+    const std::string path = repo.object_path(tree);
     write_bytes(path, read_bytes(path).substr(0, 12));
     const auto r = keyfence_within(20, "history " + shell_quote(repo.path().string()));
     INFO(r.err);
@@ -178,7 +174,7 @@ TEST_CASE("a damaged tree object: history notes the commit and scans every other
 
 TEST_CASE("a FIFO in place of a loose object is read as damaged, never waited on") {
     DamagedStage stage([](const std::string& b) { return b; });
-    const std::string path = object_path(stage.repo, stage.victim);
+    const std::string path = stage.repo.object_path(stage.victim);
     fs::remove(path);
     REQUIRE(run_shell("mkfifo " + shell_quote(path)).exit_code == 0);
     check_staged_blocks(stage, "fifo");

@@ -18,10 +18,6 @@ using nlohmann::json;
 namespace {
 constexpr long kRssCeilingKb = 1536 * 1024;  // 1.5 GiB: generous for ASan builds, far below "unbounded"
 
-std::string object_path(const Repo& repo, const std::string& oid) {
-    return (repo.path() / ".git" / "objects" / oid.substr(0, 2) / oid.substr(2)).string();
-}
-std::string rev(const Repo& repo, const std::string& spec) { return repo.git("rev-parse " + spec).out.substr(0, 40); }
 }  // namespace
 
 TEST_CASE("a truncated packfile: notes name what cannot be read, loose history is still scanned") {
@@ -55,8 +51,8 @@ TEST_CASE("a missing blob referenced by a tree is a note naming it; the rest com
     repo.write("a.txt", "k=" + openai_legacy(502) + "\n");
     repo.write("gone.txt", "soon missing\n");
     repo.commit("two files");
-    const std::string oid = rev(repo, "HEAD:gone.txt");
-    fs::remove(object_path(repo, oid));
+    const std::string oid = repo.rev("HEAD:gone.txt");
+    fs::remove(repo.object_path(oid));
     const auto r = run_keyfence({"history", repo.path().string()});
     CHECK(r.exit_code == 1);
     CHECK(r.err.find(oid) != std::string::npos);

@@ -26,9 +26,15 @@ public:
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
         return head();
     }
-    std::string head() const {
-        auto r = git("rev-parse HEAD");
+    std::string head() const { return rev("HEAD"); }
+    // The object id a revision names ("HEAD:path", ":path" for the index).
+    std::string rev(const std::string& spec) const {
+        auto r = git("rev-parse " + spec);
         return r.out.substr(0, r.out.find('\n'));
+    }
+    // Where git keeps a loose object.
+    std::string object_path(const std::string& oid) const {
+        return (dir_.path() / ".git" / "objects" / oid.substr(0, 2) / oid.substr(2)).string();
     }
 
 private:
