@@ -1,6 +1,7 @@
 #include "source/git/pack_chain.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,7 +12,6 @@
 #include <filesystem>
 #include <map>
 
-#include "core/file_read.hpp"
 
 namespace keyfence::source {
 namespace {
@@ -25,19 +25,25 @@ std::uint32_t be32(const unsigned char* p) { return std::uint32_t{p[0]} << 24 | 
 }  // namespace
 
 std::unique_ptr<PackChains> PackChains::open(const std::string& idx_path) {
-    std::optional<std::string> idx = read_whole_file(idx_path);
-    // Version 2: magic, version, 256 fan-out words, then ids, CRCs, offsets, 64-bit offsets, 2 checksums.
-    if (!idx || idx->size() < 8 + 1024 + 40 || std::memcmp(idx->data(), "\377tOc", 4) != 0 ||
-        be32(reinterpret_cast<const unsigned char*>(idx->data()) + 4) != 2)
-        return nullptr;
     std::unique_ptr<PackChains> p(new PackChains());
-    p->idx_ = std::move(*idx);
-    const auto* data = reinterpret_cast<const unsigned char*>(p->idx_.data());
-    p->count_ = be32(data + 8 + 255 * 4);
-    if (p->idx_.size() < 8 + 1024 + std::uint64_t{p->count_} * 28 + 40) return nullptr;
+    const int fd = ::open(idx_path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st {};
+    if (fd < 0) return nullptr;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 8 + 1024 + 40) {
+        ::close(fd);
+        return nullptr;
+    }
+    void* map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) return nullptr;
+    p->idx_ = static_cast<const unsigned char*>(map);
+    p->idx_size_ = static_cast<std::size_t>(st.st_size);
+    // Version 2: magic, version, 256 fan-out words, then ids, CRCs, offsets, 64-bit offsets, 2 checksums.
+    if (std::memcmp(p->idx_, "\377tOc", 4) != 0 || be32(p->idx_ + 4) != 2) return nullptr;
+    p->count_ = be32(p->idx_ + 8 + 255 * 4);
+    if (p->idx_size_ < 8 + 1024 + std::uint64_t{p->count_} * 28 + 40) return nullptr;
     const std::string pack = idx_path.substr(0, idx_path.size() - 4) + ".pack";
     p->pack_fd_ = ::open(pack.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    struct stat st {};
     if (p->pack_fd_ < 0 || ::fstat(p->pack_fd_, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
     p->pack_size_ = static_cast<std::uint64_t>(st.st_size);
     p->pack_name_ = std::filesystem::path(pack).filename().string();
@@ -46,20 +52,21 @@ std::unique_ptr<PackChains> PackChains::open(const std::string& idx_path) {
 
 PackChains::~PackChains() {
     if (pack_fd_ >= 0) ::close(pack_fd_);
+    if (idx_) ::munmap(const_cast<unsigned char*>(idx_), idx_size_);
 }
 
 std::optional<std::uint64_t> PackChains::offset_at(std::uint32_t i) const {
-    const auto* data = reinterpret_cast<const unsigned char*>(idx_.data());
+    const unsigned char* data = idx_;
     const unsigned char* offsets = data + 8 + 1024 + std::uint64_t{count_} * 24;
     const std::uint32_t off = be32(offsets + std::uint64_t{i} * 4);
     if (!(off & 0x80000000u)) return off;
     const std::uint64_t large = std::uint64_t{count_} * 4 + std::uint64_t{off & 0x7fffffffu} * 8;
-    if (8 + 1024 + std::uint64_t{count_} * 24 + large + 8 > idx_.size() - 40) return std::nullopt;
+    if (8 + 1024 + std::uint64_t{count_} * 24 + large + 8 > idx_size_ - 40) return std::nullopt;
     return std::uint64_t{be32(offsets + large)} << 32 | be32(offsets + large + 4);
 }
 
 std::optional<std::uint64_t> PackChains::offset_of(const git_oid& oid) const {
-    const auto* data = reinterpret_cast<const unsigned char*>(idx_.data());
+    const unsigned char* data = idx_;
     const unsigned char* fan = data + 8;
     std::uint32_t lo = oid.id[0] ? be32(fan + (oid.id[0] - 1) * 4) : 0, hi = be32(fan + oid.id[0] * 4);
     hi = std::min(hi, count_);

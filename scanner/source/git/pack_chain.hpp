@@ -31,7 +31,10 @@ private:
     PackChains() = default;
     std::optional<std::uint64_t> offset_at(std::uint32_t index) const;
 
-    std::string idx_;          // the whole .idx (small next to its pack)
+    // The .idx, mapped: the hook looks up a handful of ids, and reading a large index whole (14 MB for
+    // curl's) cost it more than the rest of its run.
+    const unsigned char* idx_ = nullptr;
+    std::size_t idx_size_ = 0;
     int pack_fd_ = -1;
     std::uint64_t pack_size_ = 0;
     std::uint32_t count_ = 0;
