@@ -30,6 +30,7 @@ int history_command(const ScanArgs& args) {
     hopts.max_file_size = args.max_file_size;
     hopts.stop = &stop_requested();
     hopts.progress = true;
+    hopts.threads = args.threads;
 
     // What a push adds, and the range's config, before the walk: a broken trusted config fails fast.
     std::optional<GateConfig> gate;

@@ -2,6 +2,7 @@
 // RAII handles and the single status check for libgit2.
 #include <git2.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -43,5 +44,17 @@ void ensure_libgit2();
 GitRepository open_repository(const std::string& path);
 
 std::string oid_hex(const git_oid& oid);
+
+// For unordered containers keyed by object id (the id is already a hash: its first bytes will do).
+struct OidHash {
+    std::size_t operator()(const git_oid& o) const noexcept {
+        std::size_t h;
+        std::memcpy(&h, o.id, sizeof h);
+        return h;
+    }
+};
+struct OidEq {
+    bool operator()(const git_oid& a, const git_oid& b) const noexcept { return git_oid_equal(&a, &b); }
+};
 
 }  // namespace keyfence

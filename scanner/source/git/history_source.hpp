@@ -5,7 +5,6 @@
 // many blobs, commits or paths becomes one finding with the list of its other places.
 #include <atomic>
 #include <filesystem>
-#include <cstring>
 #include <unordered_map>
 
 #include "core/git_handles.hpp"
@@ -25,6 +24,7 @@ struct HistoryOptions {
     bool include_unreachable = false;    // also blobs no ref reaches (dangling after rebases)
     std::uint64_t max_file_size = 100ull << 20;
     const std::atomic<bool>* stop = nullptr;
+    unsigned threads = 0;  // for the walk; 0: every core
     bool progress = false;  // a progress line while commits are diffed (on a terminal only)
 };
 
@@ -42,17 +42,6 @@ public:
     const std::filesystem::path& root() const { return root_; }
     std::size_t commit_count() const { return commits_.size(); }
 
-    struct OidHash {
-        std::size_t operator()(const git_oid& o) const noexcept {
-            std::size_t h;
-            std::memcpy(&h, o.id, sizeof h);
-            return h;
-        }
-    };
-    struct OidEq {
-        bool operator()(const git_oid& a, const git_oid& b) const noexcept { return git_oid_equal(&a, &b); }
-    };
-
 private:
     static constexpr std::uint32_t kNoCommit = UINT32_MAX;
     struct Sighting {  // a later place where an already-queued blob appears again
@@ -62,6 +51,10 @@ private:
 
     void walk_commits(git_repository* repo, const HistoryOptions& options);
     void add_unreachable(git_repository* repo);
+    // Read order: pack by pack, by offset. A pack stores each delta after its base, so in this order the
+    // base is still in libgit2's delta cache when its deltas come; in id order every delta chain is
+    // followed from its base again.
+    void order_jobs_by_pack(const std::string& objects_dir);
     CommitInfo commit_info(git_repository* repo, std::uint32_t commit) const;
 
     std::string repo_path_;
