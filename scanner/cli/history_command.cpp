@@ -81,7 +81,7 @@ int history_command(const ScanArgs& args) {
     sopts.progress = true;
     sopts.stop = hopts.stop;
     scan::ScanResult result = scan::run_scan(engine, history, sopts);
-    std::cerr << fmt::format("keyfence: {} commits walked, {} unique blobs\n", history.commit_count(), history.job_count());
+    std::cerr << fmt::format("keyfence: {} commits walked in {:.3f} s, {} unique blobs\n", history.commit_count(), history.walk_seconds(), history.job_count());
     int code = session.finish(result);
     if (gate && gate->change.fails_gate) {
         std::cerr << fmt::format("error: --strict-config: this range changes the gate's own config ({}); review that change on its own, "

@@ -30,6 +30,11 @@ LoadStatus BlobReader::load(std::size_t index, std::string& buffer, Input& in, s
     in.path = job.path;
     in.commit = job.commit;
     obj_.reset();
+    direct_.reset();
+    if (job.pack && (direct_ = job.pack->read(job.pack_offset, GIT_OBJECT_BLOB, max_))) {
+        in.content = direct_->view();
+        return LoadStatus::kLoaded;
+    }
     git_odb_object* raw = nullptr;
     if (git_odb_read(&raw, odb_.get(), &job.blob) < 0) {
         const std::string why = git_last_error();

@@ -2,6 +2,7 @@
 // BlobReader: the Reader both git sources use. Reads blobs straight from the object database with its
 // own repository handle (one per worker thread; libgit2's object cache does not help blob reads).
 #include "core/git_handles.hpp"
+#include "source/git/pack_reader.hpp"
 #include "source/source.hpp"
 
 namespace keyfence::source {
@@ -11,6 +12,8 @@ struct BlobJob {
     git_oid blob;
     std::string path;    // where it was first seen
     std::string commit;  // the commit that introduced it (history), else empty
+    const PackReader* pack = nullptr;  // where it can be read directly (history), else libgit2 reads it
+    std::uint64_t pack_offset = 0;
 };
 
 // Loose objects that were read but not quite right, as notes (for Source::late_diagnostics).
@@ -35,7 +38,8 @@ private:
     std::string git_dir_;
     std::uint64_t max_;
     bool strict_;
-    GitOdbObject obj_;  // keeps in.content alive until the next load
+    GitOdbObject obj_;        // keeps in.content alive until the next load
+    PackReader::Data direct_;  // or this, for a blob read straight from its pack
 };
 
 }  // namespace keyfence::source

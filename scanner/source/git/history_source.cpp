@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <malloc.h>
@@ -138,15 +139,20 @@ HistorySource::HistorySource(const std::string& repo_path, HistoryOptions option
     root_ = workdir ? workdir : repo_path_;
     if (git_repository_is_shallow(repo.get()))
         diagnostics_.push_back({repo_path, "shallow clone: history beyond the shallow boundary is not here to scan"});
+    const auto started = std::chrono::steady_clock::now();
+    for (const std::string& dir : object_dirs(std::string(git_repository_commondir(repo.get())) + "objects"))
+        for (auto& pack : open_pack_chains(dir)) {
+            pack_readers_.push_back(PackReader::open(pack));
+            pack_indexes_.push_back(std::move(pack));
+        }
     walk_commits(repo.get(), options);
     if (options.include_unreachable) add_unreachable(repo.get());
-    order_jobs_by_pack(std::string(git_repository_commondir(repo.get())) + "objects");
+    order_jobs_by_pack();
+    walk_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
-void HistorySource::order_jobs_by_pack(const std::string& objects_dir) {
-    std::vector<std::shared_ptr<const PackChains>> packs;
-    for (const std::string& dir : object_dirs(objects_dir))
-        for (auto& pack : open_pack_chains(dir)) packs.push_back(std::move(pack));
+void HistorySource::order_jobs_by_pack() {
+    const auto& packs = pack_indexes_;
     struct Place {
         std::uint32_t pack;  // index into packs; loose objects (in no pack) come last
         std::uint64_t offset;
@@ -170,6 +176,10 @@ void HistorySource::order_jobs_by_pack(const std::string& objects_dir) {
     for (std::uint32_t n = 0; n < order.size(); ++n) {
         const std::uint32_t j = order[n].job;
         blobs[n] = std::move(blobs_[j]);
+        if (order[n].pack != UINT32_MAX) {
+            blobs[n].pack = pack_readers_[order[n].pack].get();
+            blobs[n].pack_offset = order[n].offset;
+        }
         blob_commit[n] = blob_commit_[j];
         moved_to[j] = n;
     }
@@ -247,7 +257,10 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
         git_odb* raw_odb = nullptr;
         check_git(git_repository_odb(&raw_odb, r), "opening the object database");
         GitOdb odb(raw_odb);
-        TreeDiffer differ(odb.get());
+        std::vector<const PackReader*> packs;
+        for (const auto& pack : pack_readers_)
+            if (pack) packs.push_back(pack.get());
+        TreeDiffer differ(odb.get(), std::move(packs));
         std::vector<AddedEntry> entries;
         for (std::size_t c = first; c < last; ++c) {
             if (options.stop && options.stop->load(std::memory_order_relaxed)) break;

@@ -41,6 +41,7 @@ public:
 
     const std::filesystem::path& root() const { return root_; }
     std::size_t commit_count() const { return commits_.size(); }
+    double walk_seconds() const { return walk_seconds_; }  // enumerating: the walk and ordering the jobs
 
 private:
     static constexpr std::uint32_t kNoCommit = UINT32_MAX;
@@ -54,18 +55,21 @@ private:
     // Read order: pack by pack, by offset. A pack stores each delta after its base, so in this order the
     // base is still in libgit2's delta cache when its deltas come; in id order every delta chain is
     // followed from its base again.
-    void order_jobs_by_pack(const std::string& objects_dir);
+    void order_jobs_by_pack();
     CommitInfo commit_info(git_repository* repo, std::uint32_t commit) const;
 
     std::string repo_path_;
     std::filesystem::path root_;
     std::uint64_t max_file_size_;
     std::vector<git_oid> commits_;
+    std::vector<std::shared_ptr<const PackChains>> pack_indexes_;  // every pack of the repository
+    std::vector<std::unique_ptr<PackReader>> pack_readers_;        // one each (nullptr: libgit2 reads it)
     std::vector<BlobJob> blobs_;              // the jobs
     std::vector<std::uint32_t> blob_commit_;  // per job: index into commits_ (topological), or kNoCommit
     std::unordered_map<git_oid, std::uint32_t, OidHash, OidEq> job_of_blob_;
     std::unordered_map<std::uint32_t, std::vector<Sighting>> sightings_;  // by job
     std::vector<Diagnostic> diagnostics_;
+    double walk_seconds_ = 0;
 };
 
 }  // namespace keyfence::source

@@ -46,6 +46,7 @@ std::unique_ptr<PackChains> PackChains::open(const std::string& idx_path) {
     p->pack_fd_ = ::open(pack.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (p->pack_fd_ < 0 || ::fstat(p->pack_fd_, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
     p->pack_size_ = static_cast<std::uint64_t>(st.st_size);
+    p->pack_path_ = pack;
     p->pack_name_ = std::filesystem::path(pack).filename().string();
     return p;
 }

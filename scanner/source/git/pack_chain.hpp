@@ -27,6 +27,8 @@ public:
     // Empty if the chain from offset ends in a base object within the pack; else why it does not.
     std::string check_chain(std::uint64_t offset) const;
 
+    const std::string& pack_path() const { return pack_path_; }
+
 private:
     PackChains() = default;
     std::optional<std::uint64_t> offset_at(std::uint32_t index) const;
@@ -38,7 +40,7 @@ private:
     int pack_fd_ = -1;
     std::uint64_t pack_size_ = 0;
     std::uint32_t count_ = 0;
-    std::string pack_name_;
+    std::string pack_path_, pack_name_;
     mutable std::mutex mutex_;
     mutable std::unordered_set<std::uint64_t> good_;  // offsets whose chain was checked
 };

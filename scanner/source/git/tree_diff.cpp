@@ -10,6 +10,8 @@ namespace {
 
 // Trees nested deeper than this are damage (or an attack on the stack), not a project layout.
 constexpr int kMaxDepth = 2048;
+// Larger "trees" are left to libgit2 (a tree of 1 GiB would list millions of files).
+constexpr std::uint64_t kMaxTreeBytes = 1u << 30;
 
 bool is_tree(std::uint32_t mode) { return (mode & 0170000) == 0040000; }
 bool is_gitlink(std::uint32_t mode) { return (mode & 0170000) == 0160000; }
@@ -26,7 +28,24 @@ git_oid oid_from(const unsigned char* raw) {
 
 }  // namespace
 
-TreeDiffer::TreeDiffer(git_odb* odb, std::size_t cache_bytes) : odb_(odb), budget_(cache_bytes) {}
+TreeDiffer::TreeDiffer(git_odb* odb, std::vector<const PackReader*> packs, std::size_t cache_bytes)
+    : odb_(odb), packs_(std::move(packs)), budget_(cache_bytes) {}
+
+PackReader::Data TreeDiffer::read_bytes(const git_oid& id) {
+    for (const PackReader* pack : packs_)
+        if (const std::optional<std::uint64_t> at = pack->offset_of(id)) {
+            if (PackReader::Data data = pack->read(*at, GIT_OBJECT_TREE, kMaxTreeBytes)) return data;
+            break;  // damaged or not a tree: libgit2 says what is wrong
+        }
+    git_odb_object* raw = nullptr;
+    check_git(git_odb_read(&raw, odb_, &id), "reading tree " + oid_hex(id));
+    GitOdbObject obj(raw);
+    if (git_odb_object_type(raw) != GIT_OBJECT_TREE)
+        throw Error(fmt::format("object {} is a {}, not a tree", oid_hex(id), git_object_type2string(git_odb_object_type(raw))));
+    auto bytes = std::make_shared<ObjectBytes>(git_odb_object_size(raw));
+    std::memcpy(bytes->data(), git_odb_object_data(raw), bytes->size);
+    return bytes;
+}
 
 TreeDiffer::TreePtr TreeDiffer::read(const unsigned char* raw_id) {
     const git_oid id = oid_from(raw_id);
@@ -36,16 +55,11 @@ TreeDiffer::TreePtr TreeDiffer::read(const unsigned char* raw_id) {
         tree = std::move(it->second);
         old_.erase(it);
     } else {
-        git_odb_object* raw = nullptr;
-        check_git(git_odb_read(&raw, odb_, &id), "reading tree " + oid_hex(id));
-        GitOdbObject obj(raw);
-        if (git_odb_object_type(raw) != GIT_OBJECT_TREE)
-            throw Error(fmt::format("object {} is a {}, not a tree", oid_hex(id), git_object_type2string(git_odb_object_type(raw))));
         auto parsed = std::make_shared<Tree>();
-        parsed->data.assign(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+        parsed->data = read_bytes(id);
         // Entries: "<octal mode> <name>\0<20-byte id>", one after another.
-        const char* p = parsed->data.data();
-        const char* end = p + parsed->data.size();
+        const char* p = parsed->data->bytes.get();
+        const char* end = p + parsed->data->size;
         auto malformed = [&](const char* why) { return Error(fmt::format("malformed tree {}: {}", oid_hex(id), why)); };
         while (p < end) {
             std::uint32_t mode = 0;
@@ -61,7 +75,7 @@ TreeDiffer::TreePtr TreeDiffer::read(const unsigned char* raw_id) {
         }
         tree = std::move(parsed);
     }
-    young_bytes_ += tree->data.size() + tree->entries.size() * sizeof(Entry) + 64;
+    young_bytes_ += tree->data->size + tree->entries.size() * sizeof(Entry) + 64;
     if (young_bytes_ > budget_ / 2) {
         old_ = std::move(young_);
         young_.clear();

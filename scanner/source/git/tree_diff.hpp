@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/git_handles.hpp"
+#include "source/git/pack_reader.hpp"
 
 namespace keyfence::source {
 
@@ -22,9 +23,11 @@ struct AddedEntry {
 
 class TreeDiffer {
 public:
-    // odb must outlive the differ. Parsed trees are kept, up to about cache_bytes, for the next
-    // comparison: a commit's tree is usually the next commit's parent tree.
-    explicit TreeDiffer(git_odb* odb, std::size_t cache_bytes = 24u << 20);
+    // odb and packs must outlive the differ. A tree in one of packs is read there (libgit2 re-applies a
+    // tree's whole delta chain on every read); any other, or one a pack reader gives up on, through odb.
+    // Parsed trees are kept, up to about cache_bytes, for the next comparison: a commit's tree is usually
+    // the next commit's parent tree.
+    explicit TreeDiffer(git_odb* odb, std::vector<const PackReader*> packs = {}, std::size_t cache_bytes = 24u << 20);
 
     // Appends every blob and gitlink of new_tree that old_tree (nullptr: an empty tree) does not hold
     // at the same path with the same id and mode. Throws keyfence::Error when a tree either side needs
@@ -39,16 +42,18 @@ private:
         const unsigned char* id;  // 20 raw bytes inside the tree's data
     };
     struct Tree {
-        std::string data;
+        PackReader::Data data;
         std::vector<Entry> entries;
     };
     using TreePtr = std::shared_ptr<const Tree>;
 
     TreePtr read(const unsigned char* raw_id);
+    PackReader::Data read_bytes(const git_oid& id);
     void compare(const Tree* old_tree, const Tree& new_tree, std::string& prefix, int depth, std::vector<AddedEntry>& out);
     void read_deleted(const Tree& tree, int depth);
 
     git_odb* odb_;
+    std::vector<const PackReader*> packs_;
     std::size_t budget_;
     // Two generations: when the young one outgrows half the budget, the old one is dropped and the young
     // one takes its place; a hit in the old generation moves the tree back into the young one.
