@@ -98,28 +98,47 @@ void chain_history(test::Repo& repo) {
     }
 }
 
-}  // namespace
-
-TEST_CASE("every object of an aggressively packed repository reads as libgit2 reads it") {
-    test::Repo repo;
-    chain_history(repo);
-    REQUIRE(repo.git("repack -a -d -f -q --depth=50 --window=50").exit_code == 0);
-    const auto deep = repo.git("verify-pack -v " + idx_files(repo.path() / ".git").front());
-    CHECK(deep.out.find("chain length = 40") != std::string::npos);  // chains deep enough to matter
-    for (bool pack_order : {true, false}) {
-        const Checked c = check_packs(repo.path() / ".git", pack_order);
-        CHECK(c.read_here > 100);
-        CHECK(c.left_to_libgit2 == 0);
+// How many entries of the repository's one pack are deltas of each kind.
+std::pair<std::size_t, std::size_t> ofs_and_ref_deltas(const std::filesystem::path& git_dir) {
+    const std::string idx = idx_files(git_dir).front();
+    std::ifstream in(idx.substr(0, idx.size() - 4) + ".pack", std::ios::binary);
+    const std::string pack((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::shared_ptr<const PackChains> index(PackChains::open(idx));
+    std::size_t ofs = 0, ref = 0;
+    for (const git_oid& id : ids_in(idx)) {
+        const std::uint64_t at = *index->offset_of(id);
+        const auto h = source::parse_pack_entry_header(reinterpret_cast<const unsigned char*>(pack.data()) + at, pack.size() - at);
+        REQUIRE(h);
+        ofs += h->type == GIT_OBJECT_OFS_DELTA;
+        ref += h->type == GIT_OBJECT_REF_DELTA;
     }
+    return {ofs, ref};
 }
 
-TEST_CASE("REF_DELTA entries (bases named by id) read too") {
+}  // namespace
+
+TEST_CASE("every object of packs git wrote reads as libgit2 reads it: deep OFS_DELTA chains, REF_DELTA bases") {
     test::Repo repo;
     chain_history(repo);
-    REQUIRE(repo.git("-c repack.useDeltaBaseOffset=false repack -a -d -f -q --depth=30").exit_code == 0);
-    const Checked c = check_packs(repo.path() / ".git", true);
-    CHECK(c.read_here > 100);
-    CHECK(c.left_to_libgit2 == 0);
+    struct Packing {
+        const char* repack;
+        bool ref_deltas;
+    };
+    for (const Packing packing : {Packing{"repack -a -d -f -q --depth=50 --window=50", false},
+                                  Packing{"-c repack.useDeltaBaseOffset=false repack -a -d -f -q --depth=50 --window=50", true}}) {
+        INFO(std::string(packing.repack));
+        REQUIRE(repo.git(packing.repack).exit_code == 0);
+        const auto chains = repo.git("verify-pack -v " + idx_files(repo.path() / ".git").front());
+        CHECK(chains.out.find("chain length = 40") != std::string::npos);  // chains deep enough to matter
+        const auto [ofs, ref] = ofs_and_ref_deltas(repo.path() / ".git");
+        CHECK((packing.ref_deltas ? ref : ofs) > 50);
+        CHECK((packing.ref_deltas ? ofs : ref) == 0);
+        for (bool pack_order : {true, false}) {
+            const Checked c = check_packs(repo.path() / ".git", pack_order);
+            CHECK(c.read_here > 100);
+            CHECK(c.left_to_libgit2 == 0);
+        }
+    }
 }
 
 TEST_CASE("a damaged pack entry gives nullptr or the right bytes, never other bytes") {

@@ -47,11 +47,8 @@ std::size_t check_every_commit(const std::string& path) {
     check_git(git_repository_odb(&raw_odb, repo.get()), "odb");
     GitOdb odb(raw_odb);
     // Trees in packs are read by keyfence's pack readers, as in the history audit; the rest by libgit2.
-    std::vector<std::unique_ptr<source::PackReader>> readers;
-    std::vector<const source::PackReader*> packs;
-    for (auto& index : source::open_pack_chains(std::string(git_repository_commondir(repo.get())) + "objects"))
-        if ((readers.emplace_back(source::PackReader::open(index)))) packs.push_back(readers.back().get());
-    TreeDiffer differ(odb.get(), packs, 1u << 20);  // a small cache, so eviction is exercised too
+    const auto packs = source::open_pack_readers(std::string(git_repository_commondir(repo.get())) + "objects");
+    TreeDiffer differ(odb.get(), &packs, 1u << 20);  // a small cache, so eviction is exercised too
     git_revwalk* raw_walk = nullptr;
     check_git(git_revwalk_new(&raw_walk, repo.get()), "revwalk");
     GitRevwalk walk(raw_walk);

@@ -1,6 +1,7 @@
 #pragma once
-// BlobReader: the Reader both git sources use. Reads blobs straight from the object database with its
-// own repository handle (one per worker thread; libgit2's object cache does not help blob reads).
+// BlobReader: the Reader both git sources use. Reads a blob from its pack when the job says where (history
+// does), else from the object database with its own repository handle (one per worker thread;
+// libgit2's object cache does not help blob reads).
 #include "core/git_handles.hpp"
 #include "source/git/pack_reader.hpp"
 #include "source/source.hpp"

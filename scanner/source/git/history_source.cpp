@@ -1,8 +1,6 @@
 #include "source/git/history_source.hpp"
 
 #include "core/progress_line.hpp"
-#include "source/git/checked_odb.hpp"
-#include "source/git/pack_chain.hpp"
 #include "source/git/tree_diff.hpp"
 
 #include <fmt/format.h>
@@ -140,11 +138,7 @@ HistorySource::HistorySource(const std::string& repo_path, HistoryOptions option
     if (git_repository_is_shallow(repo.get()))
         diagnostics_.push_back({repo_path, "shallow clone: history beyond the shallow boundary is not here to scan"});
     const auto started = std::chrono::steady_clock::now();
-    for (const std::string& dir : object_dirs(std::string(git_repository_commondir(repo.get())) + "objects"))
-        for (auto& pack : open_pack_chains(dir)) {
-            pack_readers_.push_back(PackReader::open(pack));
-            pack_indexes_.push_back(std::move(pack));
-        }
+    pack_readers_ = open_pack_readers(std::string(git_repository_commondir(repo.get())) + "objects");
     walk_commits(repo.get(), options);
     if (options.include_unreachable) add_unreachable(repo.get());
     order_jobs_by_pack();
@@ -152,17 +146,16 @@ HistorySource::HistorySource(const std::string& repo_path, HistoryOptions option
 }
 
 void HistorySource::order_jobs_by_pack() {
-    const auto& packs = pack_indexes_;
     struct Place {
-        std::uint32_t pack;  // index into packs; loose objects (in no pack) come last
+        std::uint32_t pack;  // index into pack_readers_; objects in no pack it reads come last
         std::uint64_t offset;
         std::uint32_t job;
     };
     std::vector<Place> order(blobs_.size());
     for (std::uint32_t j = 0; j < blobs_.size(); ++j) {
         order[j] = {UINT32_MAX, 0, j};
-        for (std::uint32_t p = 0; p < packs.size(); ++p)
-            if (const auto at = packs[p]->offset_of(blobs_[j].blob)) {
+        for (std::uint32_t p = 0; p < pack_readers_.size(); ++p)
+            if (const auto at = pack_readers_[p]->offset_of(blobs_[j].blob)) {
                 order[j] = {p, *at, j};
                 break;
             }
@@ -257,10 +250,7 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
         git_odb* raw_odb = nullptr;
         check_git(git_repository_odb(&raw_odb, r), "opening the object database");
         GitOdb odb(raw_odb);
-        std::vector<const PackReader*> packs;
-        for (const auto& pack : pack_readers_)
-            if (pack) packs.push_back(pack.get());
-        TreeDiffer differ(odb.get(), std::move(packs));
+        TreeDiffer differ(odb.get(), &pack_readers_);
         std::vector<AddedEntry> entries;
         for (std::size_t c = first; c < last; ++c) {
             if (options.stop && options.stop->load(std::memory_order_relaxed)) break;

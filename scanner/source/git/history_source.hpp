@@ -52,9 +52,8 @@ private:
 
     void walk_commits(git_repository* repo, const HistoryOptions& options);
     void add_unreachable(git_repository* repo);
-    // Read order: pack by pack, by offset. A pack stores each delta after its base, so in this order the
-    // base is still in libgit2's delta cache when its deltas come; in id order every delta chain is
-    // followed from its base again.
+    // Read order: pack by pack, by offset. git writes a delta family together, base first, so in this
+    // order a delta's base is still in its PackReader's cache when the delta comes.
     void order_jobs_by_pack();
     CommitInfo commit_info(git_repository* repo, std::uint32_t commit) const;
 
@@ -62,8 +61,7 @@ private:
     std::filesystem::path root_;
     std::uint64_t max_file_size_;
     std::vector<git_oid> commits_;
-    std::vector<std::shared_ptr<const PackChains>> pack_indexes_;  // every pack of the repository
-    std::vector<std::unique_ptr<PackReader>> pack_readers_;        // one each (nullptr: libgit2 reads it)
+    std::vector<std::unique_ptr<PackReader>> pack_readers_;  // the packs read directly (for trees and blobs)
     std::vector<BlobJob> blobs_;              // the jobs
     std::vector<std::uint32_t> blob_commit_;  // per job: index into commits_ (topological), or kNoCommit
     std::unordered_map<git_oid, std::uint32_t, OidHash, OidEq> job_of_blob_;

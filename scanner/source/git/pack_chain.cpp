@@ -16,13 +16,42 @@
 namespace keyfence::source {
 namespace {
 
-constexpr std::uint64_t kPackHeader = 12;
-constexpr std::size_t kMaxDepth = 10000;  // git's own --depth maximum is 4095
-constexpr std::uint64_t kMaxInflateRatio = 1032;
-
 std::uint32_t be32(const unsigned char* p) { return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3]; }
 
 }  // namespace
+
+std::optional<PackEntryHeader> parse_pack_entry_header(const unsigned char* p, std::size_t n) {
+    if (n == 0) return std::nullopt;
+    PackEntryHeader h;
+    std::size_t i = 0;
+    unsigned char c = p[i++];
+    h.type = (c >> 4) & 7;
+    h.size = c & 15u;
+    for (unsigned shift = 4; c & 0x80; shift += 7) {
+        if (i >= n || shift > 57) return std::nullopt;
+        c = p[i++];
+        h.size |= std::uint64_t{c & 0x7fu} << shift;
+    }
+    if (h.type == GIT_OBJECT_OFS_DELTA && i < n) {
+        c = p[i++];
+        h.back = c & 127;
+        h.base_read = true;
+        while (c & 128) {
+            if (i >= n || (h.back >> 55)) {
+                h.base_read = false;
+                break;
+            }
+            c = p[i++];
+            h.back = ((h.back + 1) << 7) | (c & 127);
+        }
+    } else if (h.type == GIT_OBJECT_REF_DELTA && n - i >= GIT_OID_RAWSZ) {
+        std::memcpy(h.base_id.id, p + i, GIT_OID_RAWSZ);
+        i += GIT_OID_RAWSZ;
+        h.base_read = true;
+    }
+    h.length = i;
+    return h;
+}
 
 std::unique_ptr<PackChains> PackChains::open(const std::string& idx_path) {
     std::unique_ptr<PackChains> p(new PackChains());
@@ -91,39 +120,26 @@ std::string PackChains::check_chain(std::uint64_t offset) const {
         }
         if (std::find(chain.begin(), chain.end(), at) != chain.end())
             return fmt::format("damaged pack {}: the delta chain of the entry at offset {} loops back to offset {}", pack_name_, offset, at);
-        if (chain.size() >= kMaxDepth) return fmt::format("damaged pack {}: the delta chain at offset {} is over {} deep", pack_name_, offset, kMaxDepth);
+        if (chain.size() >= kMaxDeltaChain)
+            return fmt::format("damaged pack {}: the delta chain at offset {} is over {} deep", pack_name_, offset, kMaxDeltaChain);
         chain.push_back(at);
         // An entry header: type and size (a few bytes), then a base offset or id for a delta.
-        unsigned char h[32] = {};
-        if (at < kPackHeader || at >= pack_size_) break;  // libgit2 reports a bad offset itself
-        const ssize_t n = ::pread(pack_fd_, h, sizeof h, static_cast<off_t>(at));
+        unsigned char bytes[32] = {};
+        if (at < kPackHeaderBytes || at >= pack_size_) break;  // libgit2 reports a bad offset itself
+        const ssize_t n = ::pread(pack_fd_, bytes, sizeof bytes, static_cast<off_t>(at));
         if (n <= 0) break;
-        std::size_t i = 0;
-        const int type = (h[0] >> 4) & 7;
-        std::uint64_t size = h[0] & 15;
-        for (unsigned shift = 4; i + 1 < static_cast<std::size_t>(n) && (h[i] & 0x80) && shift < 57; shift += 7) {
-            ++i;
-            size |= std::uint64_t{h[i] & 0x7fu} << shift;
-        }
-        ++i;  // past the size bytes
+        const std::optional<PackEntryHeader> h = parse_pack_entry_header(bytes, static_cast<std::size_t>(n));
+        if (!h) break;
         // libgit2 allocates the size an entry claims before inflating it; deflate cannot expand more
         // than ~1032:1, so a claim beyond what the rest of the pack could inflate to is a lie.
-        if (size / kMaxInflateRatio > pack_size_ - at)
-            return fmt::format("damaged pack {}: the entry at offset {} claims {} bytes, more than the rest of the pack can hold", pack_name_, at, size);
-        if (type == GIT_OBJECT_OFS_DELTA) {
-            if (i >= static_cast<std::size_t>(n)) break;
-            std::uint64_t back = h[i] & 127;
-            for (int k = 0; (h[i] & 128) && k < 9 && i + 1 < static_cast<std::size_t>(n); ++k) {
-                ++i;
-                back = ((back + 1) << 7) | (h[i] & 127);
-            }
-            if (back == 0 || back > at - kPackHeader) break;  // out of bounds: libgit2 refuses it itself
-            at -= back;
-        } else if (type == GIT_OBJECT_REF_DELTA) {
-            if (i + 20 > static_cast<std::size_t>(n)) break;
-            git_oid base;
-            std::memcpy(base.id, h + i, 20);
-            const std::optional<std::uint64_t> next = offset_of(base);
+        if (h->size / kMaxInflateRatio > pack_size_ - at)
+            return fmt::format("damaged pack {}: the entry at offset {} claims {} bytes, more than the rest of the pack can hold", pack_name_, at, h->size);
+        if (h->type == GIT_OBJECT_OFS_DELTA) {
+            if (!h->base_read || h->back == 0 || h->back > at - kPackHeaderBytes) break;  // libgit2 refuses it itself
+            at -= h->back;
+        } else if (h->type == GIT_OBJECT_REF_DELTA) {
+            if (!h->base_read) break;
+            const std::optional<std::uint64_t> next = offset_of(h->base_id);
             if (!next) break;  // not in this pack: libgit2 does not follow it
             at = *next;
         } else {

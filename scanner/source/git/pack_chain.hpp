@@ -15,6 +15,23 @@
 
 namespace keyfence::source {
 
+// Facts of the pack format both PackChains and PackReader rely on.
+inline constexpr std::uint64_t kPackHeaderBytes = 12;
+inline constexpr std::size_t kMaxDeltaChain = 10000;    // git's own --depth maximum is 4095
+inline constexpr std::uint64_t kMaxInflateRatio = 1032;  // deflate cannot expand more than ~1032:1
+
+// An entry header: type and inflated size, then for a delta where its base is.
+struct PackEntryHeader {
+    int type = 0;            // 1-4: an object; GIT_OBJECT_OFS_DELTA, GIT_OBJECT_REF_DELTA; anything else is invalid
+    std::uint64_t size = 0;  // inflated size of the entry's own data (for a delta: of the delta)
+    bool base_read = false;  // a delta's base distance or id was there, whole and in range of 64 bits
+    std::uint64_t back = 0;  // OFS_DELTA: how far before this entry its base starts
+    git_oid base_id{};       // REF_DELTA: its base's id
+    std::size_t length = 0;  // bytes of header; the entry's zlib stream follows
+};
+// The header at the start of the n bytes at p; nullopt when its size field does not end within them.
+std::optional<PackEntryHeader> parse_pack_entry_header(const unsigned char* p, std::size_t n);
+
 class PackChains {
 public:
     // nullptr when the index is not a readable version 2 index (libgit2 then reports it its own way).

@@ -9,13 +9,10 @@
 #include <cstring>
 #include <vector>
 
+#include "source/git/checked_odb.hpp"
+
 namespace keyfence::source {
 namespace {
-
-constexpr std::uint64_t kPackHeader = 12;
-constexpr std::size_t kMaxChain = 10000;        // as pack_chain: git's own --depth maximum is 4095
-constexpr std::uint64_t kMaxInflateRatio = 1032;  // deflate cannot expand more than ~1032:1
-constexpr int kOfsDelta = 6, kRefDelta = 7;
 
 struct Entry {
     std::uint64_t offset;
@@ -32,7 +29,7 @@ std::unique_ptr<PackReader> PackReader::open(std::shared_ptr<const PackChains> i
     const int fd = ::open(index->pack_path().c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return nullptr;
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(kPackHeader + 20)) {
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(kPackHeaderBytes + 20)) {
         ::close(fd);
         return nullptr;
     }
@@ -77,41 +74,23 @@ void PackReader::keep(std::uint64_t offset, const Data& data, int type) const {
 
 namespace {
 
-// The entry header at offset: type and size, then a delta's base (a backwards distance or an id).
+// The entry at offset, with a delta's base as an offset in this pack.
 std::optional<Entry> parse_entry(const unsigned char* pack, std::uint64_t pack_size, const PackChains& index, std::uint64_t at) {
-    if (at < kPackHeader || at >= pack_size) return std::nullopt;
-    std::uint64_t i = at;
-    unsigned char c = pack[i++];
-    Entry e{at, (c >> 4) & 7, c & 15u, 0, 0};
-    for (unsigned shift = 4; c & 0x80; shift += 7) {
-        if (i >= pack_size || shift > 57) return std::nullopt;
-        c = pack[i++];
-        e.size |= std::uint64_t{c & 0x7fu} << shift;
-    }
-    if (e.type == kOfsDelta) {
-        if (i >= pack_size) return std::nullopt;
-        c = pack[i++];
-        std::uint64_t back = c & 127;
-        while (c & 128) {
-            if (i >= pack_size || (back >> 55)) return std::nullopt;
-            c = pack[i++];
-            back = ((back + 1) << 7) | (c & 127);
-        }
-        if (back == 0 || back > at - kPackHeader) return std::nullopt;
-        e.base = at - back;
-    } else if (e.type == kRefDelta) {
-        if (pack_size - i < GIT_OID_RAWSZ) return std::nullopt;
-        git_oid id;
-        std::memcpy(id.id, pack + i, GIT_OID_RAWSZ);
-        i += GIT_OID_RAWSZ;
-        const std::optional<std::uint64_t> base = index.offset_of(id);
+    if (at < kPackHeaderBytes || at >= pack_size) return std::nullopt;
+    const std::optional<PackEntryHeader> h = parse_pack_entry_header(pack + at, static_cast<std::size_t>(std::min<std::uint64_t>(pack_size - at, 64)));
+    if (!h) return std::nullopt;
+    Entry e{at, h->type, h->size, at + h->length, 0};
+    if (e.type == GIT_OBJECT_OFS_DELTA) {
+        if (!h->base_read || h->back == 0 || h->back > at - kPackHeaderBytes) return std::nullopt;
+        e.base = at - h->back;
+    } else if (e.type == GIT_OBJECT_REF_DELTA) {
+        const std::optional<std::uint64_t> base = h->base_read ? index.offset_of(h->base_id) : std::nullopt;
         if (!base) return std::nullopt;  // in another pack or loose: libgit2 finds it
         e.base = *base;
     } else if (e.type < GIT_OBJECT_COMMIT || e.type > GIT_OBJECT_TAG) {
         return std::nullopt;
     }
-    if (e.size / kMaxInflateRatio > pack_size - i) return std::nullopt;  // a size no stream here can inflate to
-    e.data_at = i;
+    if (e.size / kMaxInflateRatio > pack_size - e.data_at) return std::nullopt;  // a size no stream here can inflate to
     return e;
 }
 
@@ -188,10 +167,10 @@ std::optional<PackReader::Resolved> PackReader::resolve(std::uint64_t offset, st
     int type = 0;
     for (std::uint64_t at = offset;;) {
         if ((base = cached(at, type))) break;
-        if (deltas.size() > kMaxChain) return std::nullopt;
+        if (deltas.size() > kMaxDeltaChain) return std::nullopt;
         const std::optional<Entry> e = parse_entry(pack_, size_, *index_, at);
         if (!e) return std::nullopt;
-        if (e->type == kOfsDelta || e->type == kRefDelta) {
+        if (e->type == GIT_OBJECT_OFS_DELTA || e->type == GIT_OBJECT_REF_DELTA) {
             deltas.push_back(*e);
             at = e->base;
             continue;
@@ -218,6 +197,14 @@ std::optional<PackReader::Resolved> PackReader::resolve(std::uint64_t offset, st
 PackReader::Data PackReader::read(std::uint64_t offset, int type, std::uint64_t max_size) const {
     const std::optional<Resolved> r = resolve(offset, max_size);
     return r && r->type == type ? r->data : nullptr;
+}
+
+std::vector<std::unique_ptr<PackReader>> open_pack_readers(const std::string& objects_dir) {
+    std::vector<std::unique_ptr<PackReader>> out;
+    for (const std::string& dir : object_dirs(objects_dir))
+        for (auto& index : open_pack_chains(dir))
+            if (auto reader = PackReader::open(std::move(index))) out.push_back(std::move(reader));
+    return out;
 }
 
 }  // namespace keyfence::source

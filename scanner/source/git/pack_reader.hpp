@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "source/git/pack_chain.hpp"
 
@@ -71,5 +72,9 @@ private:
     mutable std::unordered_map<std::uint64_t, std::list<Kept>::iterator> by_offset_;
     mutable std::size_t kept_bytes_ = 0;
 };
+
+// A reader for every pack of an objects directory and of its alternates; a pack that cannot be mapped
+// has none (libgit2 reads it).
+std::vector<std::unique_ptr<PackReader>> open_pack_readers(const std::string& objects_dir);
 
 }  // namespace keyfence::source

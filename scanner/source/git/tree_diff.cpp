@@ -28,15 +28,15 @@ git_oid oid_from(const unsigned char* raw) {
 
 }  // namespace
 
-TreeDiffer::TreeDiffer(git_odb* odb, std::vector<const PackReader*> packs, std::size_t cache_bytes)
-    : odb_(odb), packs_(std::move(packs)), budget_(cache_bytes) {}
+TreeDiffer::TreeDiffer(git_odb* odb, const Packs* packs, std::size_t cache_bytes) : odb_(odb), packs_(packs), budget_(cache_bytes) {}
 
 PackReader::Data TreeDiffer::read_bytes(const git_oid& id) {
-    for (const PackReader* pack : packs_)
-        if (const std::optional<std::uint64_t> at = pack->offset_of(id)) {
-            if (PackReader::Data data = pack->read(*at, GIT_OBJECT_TREE, kMaxTreeBytes)) return data;
-            break;  // damaged or not a tree: libgit2 says what is wrong
-        }
+    if (packs_)
+        for (const auto& pack : *packs_)
+            if (const std::optional<std::uint64_t> at = pack->offset_of(id)) {
+                if (PackReader::Data data = pack->read(*at, GIT_OBJECT_TREE, kMaxTreeBytes)) return data;
+                break;  // damaged or not a tree: libgit2 says what is wrong
+            }
     git_odb_object* raw = nullptr;
     check_git(git_odb_read(&raw, odb_, &id), "reading tree " + oid_hex(id));
     GitOdbObject obj(raw);

@@ -27,7 +27,8 @@ public:
     // tree's whole delta chain on every read); any other, or one a pack reader gives up on, through odb.
     // Parsed trees are kept, up to about cache_bytes, for the next comparison: a commit's tree is usually
     // the next commit's parent tree.
-    explicit TreeDiffer(git_odb* odb, std::vector<const PackReader*> packs = {}, std::size_t cache_bytes = 24u << 20);
+    using Packs = std::vector<std::unique_ptr<PackReader>>;
+    explicit TreeDiffer(git_odb* odb, const Packs* packs = nullptr, std::size_t cache_bytes = 24u << 20);
 
     // Appends every blob and gitlink of new_tree that old_tree (nullptr: an empty tree) does not hold
     // at the same path with the same id and mode. Throws keyfence::Error when a tree either side needs
@@ -53,7 +54,7 @@ private:
     void read_deleted(const Tree& tree, int depth);
 
     git_odb* odb_;
-    std::vector<const PackReader*> packs_;
+    const Packs* packs_;
     std::size_t budget_;
     // Two generations: when the young one outgrows half the budget, the old one is dropped and the young
     // one takes its place; a hit in the old generation moves the tree back into the young one.
