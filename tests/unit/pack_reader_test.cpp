@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <iterator>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -139,6 +141,32 @@ TEST_CASE("every object of packs git wrote reads as libgit2 reads it: deep OFS_D
             CHECK(c.left_to_libgit2 == 0);
         }
     }
+}
+
+TEST_CASE("a pack is closed with its last user, however often it was rewritten (no process-wide growth)") {
+    // An audit of many repositories (or a fuzzer rewriting one pack) opens pack after pack in one process.
+    test::Repo repo;
+    repo.write("a.txt", "one\n");
+    repo.commit("one");
+    REQUIRE(repo.git("repack -a -d -q").exit_code == 0);
+    const std::string idx = idx_files(repo.path() / ".git").front();
+    const auto open_fds = [] {
+        return std::distance(std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator{});
+    };
+    const std::string objects = (repo.path() / ".git" / "objects").string();
+    const auto kept = source::open_pack_chains(objects);  // one user throughout: shared, not reopened
+    REQUIRE(kept.size() == 1);
+    CHECK(source::open_pack_chains(objects).front() == kept.front());
+    const auto before = open_fds();
+    for (int i = 1; i <= 40; ++i) {
+        // The same pack under a new identity each time (as a repack under the same name would be).
+        const auto when = std::filesystem::last_write_time(idx) + std::chrono::seconds(i);
+        std::filesystem::last_write_time(idx, when);
+        const auto chains = source::open_pack_chains(objects);
+        REQUIRE(chains.size() == 1);
+        CHECK(chains.front() != kept.front());
+    }
+    CHECK(open_fds() - before < 3);
 }
 
 TEST_CASE("a damaged pack entry gives nullptr or the right bytes, never other bytes") {

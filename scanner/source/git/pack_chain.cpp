@@ -153,10 +153,15 @@ std::string PackChains::check_chain(std::uint64_t offset) const {
 }
 
 std::vector<std::shared_ptr<const PackChains>> open_pack_chains(const std::string& objects_dir) {
+    // Weak: a pack stays shared while some handle uses it, and is closed with the last one. A process that
+    // opens many repositories (or one pack rewritten many times) would otherwise keep every pack it ever
+    // saw mapped and open: the git-objects fuzzer ran out of memory that way after 67,000 inputs.
     static std::mutex mutex;
-    static std::map<std::string, std::shared_ptr<const PackChains>> opened;  // by .idx path
+    static std::map<std::string, std::weak_ptr<const PackChains>> opened;  // by .idx path and identity
     std::vector<std::shared_ptr<const PackChains>> out;
     std::error_code ec;
+    std::lock_guard lock(mutex);
+    std::erase_if(opened, [](const auto& kv) { return kv.second.expired(); });
     for (const auto& e : std::filesystem::directory_iterator(objects_dir + "/pack", ec)) {
         if (e.path().extension() != ".idx") continue;
         const std::string idx = std::filesystem::weakly_canonical(e.path(), ec).string();
@@ -164,10 +169,13 @@ std::vector<std::shared_ptr<const PackChains>> open_pack_chains(const std::strin
         struct stat st {};
         if (::stat(idx.c_str(), &st) != 0) continue;
         const std::string key = fmt::format("{}|{}|{}|{}.{}", idx, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-        std::lock_guard lock(mutex);
-        auto it = opened.find(key);
-        if (it == opened.end()) it = opened.emplace(key, std::shared_ptr<const PackChains>(PackChains::open(idx))).first;
-        if (it->second) out.push_back(it->second);
+        std::shared_ptr<const PackChains> chains = opened[key].lock();
+        if (!chains) {
+            chains = PackChains::open(idx);
+            if (!chains) continue;  // not a pack index keyfence can read: libgit2 decides what it is
+            opened[key] = chains;
+        }
+        out.push_back(std::move(chains));
     }
     return out;
 }

@@ -63,7 +63,7 @@ private:
 };
 
 // Every pack of an objects directory (objects/pack/*.idx), shared by every repository handle of the
-// process (each worker thread opens its own), so each chain is checked once.
+// process that is open at the same time (each worker thread opens its own), so each chain is checked once.
 std::vector<std::shared_ptr<const PackChains>> open_pack_chains(const std::string& objects_dir);
 
 }  // namespace keyfence::source
