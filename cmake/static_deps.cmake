@@ -64,6 +64,10 @@ if(KEYFENCE_STATIC_DEPS)
   # must come after libgit2.a on the link line, so it is a library of its own.
   add_library(keyfence_no_gssapi STATIC "${CMAKE_CURRENT_LIST_DIR}/no_gssapi.cpp")
   list(APPEND KEYFENCE_STATIC_LINK keyfence_no_gssapi)
+  # libgit2's mbedTLS and libssh2 set-up (the CA bundle parsed at git_libgit2_init) deferred to first use; the
+  # wrappers are in scanner/core/git_handles.cpp, which every libgit2 user in keyfence links through.
+  target_compile_definitions(keyfence_deps INTERFACE KEYFENCE_LAZY_TLS=1)
+  target_link_options(keyfence_deps INTERFACE "LINKER:--wrap=git_mbedtls_stream_global_init,--wrap=git_mbedtls_stream_new,--wrap=git_mbedtls_stream_wrap,--wrap=git_mbedtls__set_cert_location,--wrap=git_transport_ssh_global_init,--wrap=git_smart_subtransport_ssh")
   # libssh2.a's crypto backend, which libgit2.pc does not list either.
   find_library(KEYFENCE_LIB_CRYPTO_STATIC NAMES libcrypto.a crypto REQUIRED)
   find_library(KEYFENCE_LIB_MBEDCRYPTO_STATIC NAMES libmbedcrypto.a mbedcrypto REQUIRED)

@@ -2,6 +2,53 @@
 
 #include <mutex>
 
+#ifdef KEYFENCE_LAZY_TLS
+// libgit2's global init sets up mbedTLS, parsing every certificate in the system's CA bundle (about 4 ms
+// of each `keyfence staged`, measured on curl; the pre-commit gate's whole budget is 10), and libssh2 with
+// OpenSSL (0.2 ms), for transports that a scan of a local repository never uses. The static build links
+// with --wrap for the functions below (cmake/static_deps.cmake): both set-ups are skipped at init and done
+// on first use instead (a TLS stream, certificate locations, an ssh transport), so anything that does
+// reach the network is set up as before.
+extern "C" {
+int __real_git_mbedtls_stream_global_init(void);
+int __real_git_mbedtls_stream_new(void** out, const char* host, const char* port);
+int __real_git_mbedtls_stream_wrap(void** out, void* in, const char* host);
+int __real_git_mbedtls__set_cert_location(const char* file, const char* path);
+int __real_git_transport_ssh_global_init(void);
+int __real_git_smart_subtransport_ssh(void** out, void* owner, void* param);
+}
+namespace {
+int init_tls_once() {
+    static const int status = __real_git_mbedtls_stream_global_init();
+    return status;
+}
+int init_ssh_once() {
+    static const int status = __real_git_transport_ssh_global_init();
+    return status;
+}
+}  // namespace
+extern "C" {
+int __wrap_git_mbedtls_stream_global_init(void) { return 0; }
+int __wrap_git_mbedtls_stream_new(void** out, const char* host, const char* port) {
+    if (const int rc = init_tls_once(); rc < 0) return rc;
+    return __real_git_mbedtls_stream_new(out, host, port);
+}
+int __wrap_git_mbedtls_stream_wrap(void** out, void* in, const char* host) {
+    if (const int rc = init_tls_once(); rc < 0) return rc;
+    return __real_git_mbedtls_stream_wrap(out, in, host);
+}
+int __wrap_git_mbedtls__set_cert_location(const char* file, const char* path) {
+    if (const int rc = init_tls_once(); rc < 0) return rc;
+    return __real_git_mbedtls__set_cert_location(file, path);
+}
+int __wrap_git_transport_ssh_global_init(void) { return 0; }
+int __wrap_git_smart_subtransport_ssh(void** out, void* owner, void* param) {
+    if (const int rc = init_ssh_once(); rc < 0) return rc;
+    return __real_git_smart_subtransport_ssh(out, owner, param);
+}
+}
+#endif
+
 namespace keyfence {
 
 std::string git_last_error() {

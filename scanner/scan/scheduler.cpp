@@ -140,8 +140,9 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
         out.stats.skipped += r.stats.skipped;
         out.suppressed += r.suppressed;
     }
-    for (Diagnostic& d : source.late_diagnostics()) out.diagnostics.push_back(std::move(d));
     if (!streaming) source.finish(out.findings);  // streamed findings were finished job by job
+    // After finish(), which may meet problems of its own (a staged file it could not diff).
+    for (Diagnostic& d : source.late_diagnostics()) out.diagnostics.push_back(std::move(d));
     std::sort(out.findings.begin(), out.findings.end(), finding_less);
     std::sort(out.diagnostics.begin(), out.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return a.path != b.path ? a.path < b.path : a.message < b.message;

@@ -8,24 +8,24 @@
 
 namespace keyfence::source {
 StagedSource::StagedSource(const std::string& repo_path, bool whole_files, std::uint64_t max_file_size)
-    : repo_path_(repo_path), max_file_size_(max_file_size) {
-    GitRepository repo = open_repository(repo_path);
-    if (git_repository_is_bare(repo.get())) throw Error("keyfence staged needs a work tree; " + repo_path + " is a bare repository");
+    : repo_path_(repo_path), max_file_size_(max_file_size), repo_(open_repository(repo_path)) {
+    if (git_repository_is_bare(repo_.get())) throw Error("keyfence staged needs a work tree; " + repo_path + " is a bare repository");
     git_index* raw_index = nullptr;
-    check_git(git_repository_index(&raw_index, repo.get()), "reading the index");
-    GitIndex index(raw_index);
+    check_git(git_repository_index(&raw_index, repo_.get()), "reading the index");
+    index_.reset(raw_index);
     try {
-        enumerate(repo.get(), index.get(), whole_files);
+        enumerate(whole_files);
     } catch (const Error& e) {
-        // Diffs and rename detection read staged blobs: name the file a damaged one belongs to.
-        for (std::size_t i = 0; i < git_index_entrycount(index.get()); ++i)
-            if (const git_index_entry* entry = git_index_get_byindex(index.get(), i); entry && is_damaged(entry->id))
+        // Rename detection reads staged blobs: name the file a damaged one belongs to.
+        for (std::size_t i = 0; i < git_index_entrycount(index_.get()); ++i)
+            if (const git_index_entry* entry = git_index_get_byindex(index_.get(), i); entry && is_damaged(entry->id))
                 throw Error(unreadable_staged_file(entry->path, entry->id, e.what()));
         throw;
     }
 }
 
-void StagedSource::enumerate(git_repository* repo, git_index* index, bool whole_files) {
+void StagedSource::enumerate(bool whole_files) {
+    git_repository* repo = repo_.get();
     const char* workdir = git_repository_workdir(repo);
     root_ = workdir ? workdir : git_repository_path(repo);
     repo_path_ = git_repository_path(repo);
@@ -40,54 +40,75 @@ void StagedSource::enumerate(git_repository* repo, git_index* index, bool whole_
     opts.context_lines = 0;  // every line in a hunk's new side is then an added line
     opts.flags |= GIT_DIFF_INCLUDE_TYPECHANGE;
     git_diff* raw_diff = nullptr;
-    check_git(git_diff_tree_to_index(&raw_diff, repo, head_tree.get(), index, &opts), "diffing the index against HEAD");
-    GitDiff diff(raw_diff);
+    check_git(git_diff_tree_to_index(&raw_diff, repo, head_tree.get(), index_.get(), &opts), "diffing the index against HEAD");
+    diff_.reset(raw_diff);
     // Renames without edits add nothing: without rename detection they would look like new files.
     git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
     find.flags = GIT_DIFF_FIND_RENAMES;
-    check_git(git_diff_find_similar(diff.get(), &find), "finding renames");
+    check_git(git_diff_find_similar(diff_.get(), &find), "finding renames");
 
-    const std::size_t n = git_diff_num_deltas(diff.get());
+    const std::size_t n = git_diff_num_deltas(diff_.get());
     for (std::size_t i = 0; i < n; ++i) {
-        const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+        const git_diff_delta* d = git_diff_get_delta(diff_.get(), i);
         if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED) continue;
-        const std::string path = d->new_file.path;
         if (d->new_file.mode == GIT_FILEMODE_COMMIT) continue;  // submodule pointer: not content
-        AddedLines job{whole_files, {}};
-        if (!whole_files) {
-            git_patch* raw_patch = nullptr;
-            if (git_patch_from_diff(&raw_patch, diff.get(), i) < 0) {
-                diagnostics_.push_back({path, "cannot diff: " + git_last_error() + "; scanning the whole file"});
-                job.whole = true;
-            } else {
-                GitPatch patch(raw_patch);
-                if (!raw_patch || (git_patch_get_delta(raw_patch)->flags & GIT_DIFF_FLAG_BINARY)) {
-                    job.whole = true;  // binary: no lines to speak of; scan it all, report byte offsets
-                } else {
-                    for (std::size_t h = 0; h < git_patch_num_hunks(raw_patch); ++h) {
-                        const git_diff_hunk* hunk = nullptr;
-                        std::size_t lines = 0;
-                        check_git(git_patch_get_hunk(&hunk, &lines, raw_patch, h), "reading a hunk of " + path);
-                        if (hunk->new_lines > 0)
-                            job.added.emplace_back(static_cast<std::uint64_t>(hunk->new_start),
-                                                   static_cast<std::uint64_t>(hunk->new_start + hunk->new_lines - 1));
-                    }
-                    if (job.added.empty()) continue;  // pure rename or deletions only: nothing added
-                }
-            }
-        }
-        blobs_.push_back({d->new_file.id, path, ""});
-        added_.push_back(std::move(job));
+        blobs_.push_back({d->new_file.id, d->new_file.path, ""});
+        delta_.push_back(i);
     }
+    added_.assign(blobs_.size(), std::nullopt);
+    if (whole_files)
+        for (auto& lines : added_) lines = AddedLines{true, {}};
+}
+
+// The line ranges job adds: its new side's hunks. A pure rename or a change that only deletes adds none.
+const StagedSource::AddedLines& StagedSource::added_lines(std::size_t job) const {
+    std::optional<AddedLines>& known = added_[job];
+    if (known) return *known;
+    known.emplace();
+    const std::string& path = blobs_[job].path;
+    git_patch* raw_patch = nullptr;
+    if (git_patch_from_diff(&raw_patch, diff_.get(), delta_[job]) < 0) {
+        late_.push_back({path, "cannot diff: " + git_last_error() + "; every finding in the file is reported"});
+        known->whole = true;
+        return *known;
+    }
+    GitPatch patch(raw_patch);
+    if (!raw_patch || (git_patch_get_delta(raw_patch)->flags & GIT_DIFF_FLAG_BINARY)) {
+        known->whole = true;  // binary: no lines to speak of; every finding counts (byte offsets)
+        return *known;
+    }
+    for (std::size_t h = 0; h < git_patch_num_hunks(raw_patch); ++h) {
+        const git_diff_hunk* hunk = nullptr;
+        std::size_t lines = 0;
+        if (git_patch_get_hunk(&hunk, &lines, raw_patch, h) < 0) {
+            late_.push_back({path, "cannot read a hunk: " + git_last_error() + "; every finding in the file is reported"});
+            *known = AddedLines{true, {}};
+            return *known;
+        }
+        if (hunk->new_lines > 0)
+            known->added.emplace_back(static_cast<std::uint64_t>(hunk->new_start), static_cast<std::uint64_t>(hunk->new_start + hunk->new_lines - 1));
+    }
+    return *known;
 }
 
 std::unique_ptr<Reader> StagedSource::make_reader() const {
     return std::make_unique<BlobReader>(repo_path_, blobs_, max_file_size_, /*strict=*/true);
 }
 
+std::vector<Diagnostic> StagedSource::late_diagnostics() const {
+    std::vector<Diagnostic> out = suspect_object_diagnostics();
+    std::unique_lock lock(lines_mutex_, std::defer_lock);
+    if (lock.try_lock_for(std::chrono::seconds(1))) out.insert(out.end(), late_.begin(), late_.end());
+    return out;
+}
+
 void StagedSource::finish(std::vector<Finding>& findings) const {
+    // A diff stuck in libgit2 (a stop request's snapshot meets it) must not hold the report back: past
+    // a second, findings are kept unfiltered. More findings, never fewer.
+    std::unique_lock lock(lines_mutex_, std::defer_lock);
+    if (!lock.try_lock_for(std::chrono::seconds(1))) return;
     std::erase_if(findings, [&](const Finding& f) {
-        const AddedLines& job = added_[f.job];
+        const AddedLines& job = added_lines(f.job);
         if (job.whole || f.line == 0) return false;
         const std::uint64_t last = std::max(f.line, f.end_line);
         return std::none_of(job.added.begin(), job.added.end(), [&](const auto& r) { return f.line <= r.second && last >= r.first; });
