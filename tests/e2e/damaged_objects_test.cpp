@@ -172,6 +172,37 @@ TEST_CASE("a damaged tree object: history notes the commit and scans every other
     CHECK(r.err.find(tree) != std::string::npos);
 }
 
+TEST_CASE("a damaged tree inside a pack: history notes it and scans every other commit") {
+    // Trees in packs are read by keyfence's own pack reader (source/git/pack_reader); damage there
+    // must end in the same note as through libgit2, never in wrong entries or a crash.
+    Repo repo;
+    repo.write("first.py", "K = \"" + openai_project(907) + "\"\n");
+    repo.commit("first");
+    std::string listing;
+    for (int i = 0; i < 40; ++i) listing += "entry_" + std::to_string(i) + " = " + std::to_string(i * 7) + "\n";
+    for (int i = 0; i < 12; ++i) repo.write("dir/file" + std::to_string(i) + ".py", listing + std::to_string(i) + "\n");
+    repo.commit("second");
+    REQUIRE(repo.git("repack -a -d -f -q").exit_code == 0);
+    const std::string tree = repo.rev("HEAD:dir");
+    // The tree's offset in the pack, from git's own index listing ("offset id (crc)" per line).
+    const auto idx = run_shell("ls " + shell_quote((repo.path() / ".git/objects/pack").string()) + "/*.idx");
+    const std::string idx_path = idx.out.substr(0, idx.out.find('\n'));
+    const auto listed = run_shell("git show-index < " + shell_quote(idx_path));
+    const auto at = listed.out.find(" " + tree);
+    REQUIRE(at != std::string::npos);
+    const std::uint64_t offset = std::stoull(listed.out.substr(listed.out.rfind('\n', at) + 1));
+    const std::string pack_path = idx_path.substr(0, idx_path.size() - 4) + ".pack";
+    std::string pack = read_bytes(pack_path);
+    REQUIRE(offset + 12 < pack.size());
+    for (std::uint64_t i = offset + 4; i < offset + 12; ++i) pack[i] = static_cast<char>(pack[i] ^ 0x5a);  // into its zlib data
+    write_bytes(pack_path, pack);
+    const auto r = keyfence_within(20, "history " + shell_quote(repo.path().string()));
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("first.py") != std::string::npos);
+    CHECK(r.err.find(tree) != std::string::npos);
+}
+
 TEST_CASE("a FIFO in place of a loose object is read as damaged, never waited on") {
     DamagedStage stage([](const std::string& b) { return b; });
     const std::string path = stage.repo.object_path(stage.victim);

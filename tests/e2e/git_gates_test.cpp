@@ -109,6 +109,28 @@ TEST_CASE("history: a secret added then deleted is found, attributed to the comm
     CHECK(j[0]["commit"]["summary"] == "add config");
 }
 
+TEST_CASE("history: a key added on a side branch and merged is attributed to the side commit, not the merge") {
+    Repo repo;
+    repo.write("README.md", "hello\n");
+    repo.commit("init");
+    REQUIRE(repo.git("checkout -q -b feature").exit_code == 0);
+    repo.write("src/client.py", "KEY = '" + openai_project(41) + "'\n");
+    const std::string introduced = repo.commit("client on the side branch");
+    REQUIRE(repo.git("checkout -q main").exit_code == 0);
+    repo.write("docs.md", "main moves on\n");
+    repo.commit("main moves on");
+    REQUIRE(repo.git("merge -q --no-ff --no-edit feature").exit_code == 0);
+    for (const char* repack : {"", "repack -a -d -f -q"}) {  // loose, then trees and blobs from a pack
+        INFO(repack);
+        if (*repack) REQUIRE(repo.git(repack).exit_code == 0);
+        const auto j = history_json(repo.path());
+        REQUIRE(j.size() == 1);
+        CHECK(j[0]["path"] == "src/client.py");
+        CHECK(j[0]["commit"]["id"] == introduced);
+        CHECK(j[0]["commit"]["summary"] == "client on the side branch");
+    }
+}
+
 TEST_CASE("history: the same secret in 50 commits is one finding with its first commit and the other places") {
     Repo repo;
     const std::string key = openai_legacy(6);
