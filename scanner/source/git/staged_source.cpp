@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/stop.hpp"
 #include "source/git/checked_odb.hpp"
 
 namespace keyfence::source {
@@ -95,18 +96,26 @@ std::unique_ptr<Reader> StagedSource::make_reader() const {
     return std::make_unique<BlobReader>(repo_path_, blobs_, max_file_size_, /*strict=*/true);
 }
 
+namespace {
+// Waits for the lock as long as the scan runs; once a stop is requested, at most a second more, so a diff
+// stuck in libgit2 (which the watchdog's snapshot may meet) cannot hold the partial report back.
+bool lock_unless_stopped(std::unique_lock<std::timed_mutex>& lock) {
+    while (!lock.try_lock_for(std::chrono::milliseconds(100)))
+        if (stop_requested().load()) return lock.try_lock_for(std::chrono::seconds(1));
+    return true;
+}
+}  // namespace
+
 std::vector<Diagnostic> StagedSource::late_diagnostics() const {
     std::vector<Diagnostic> out = suspect_object_diagnostics();
     std::unique_lock lock(lines_mutex_, std::defer_lock);
-    if (lock.try_lock_for(std::chrono::seconds(1))) out.insert(out.end(), late_.begin(), late_.end());
+    if (lock_unless_stopped(lock)) out.insert(out.end(), late_.begin(), late_.end());
     return out;
 }
 
 void StagedSource::finish(std::vector<Finding>& findings) const {
-    // A diff stuck in libgit2 (a stop request's snapshot meets it) must not hold the report back: past
-    // a second, findings are kept unfiltered. More findings, never fewer.
     std::unique_lock lock(lines_mutex_, std::defer_lock);
-    if (!lock.try_lock_for(std::chrono::seconds(1))) return;
+    if (!lock_unless_stopped(lock)) return;  // findings kept unfiltered: more findings, never fewer
     std::erase_if(findings, [&](const Finding& f) {
         const AddedLines& job = added_lines(f.job);
         if (job.whole || f.line == 0) return false;

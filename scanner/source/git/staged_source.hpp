@@ -43,7 +43,7 @@ private:
     std::vector<Diagnostic> diagnostics_;
     std::uint64_t max_file_size_;
     // Kept open for finish(), which diffs the files that have findings. finish() runs on scan threads
-    // and, after a stop request, on the watchdog's: one at a time, and never waiting long (see finish).
+    // and, after a stop request, on the watchdog's: one at a time, and after a stop never waiting long.
     GitRepository repo_;
     GitIndex index_;
     GitDiff diff_;
