@@ -44,8 +44,8 @@ Stopped signal_while_running(const std::string& args, const std::string& signal,
     return s;
 }
 
-// A history long enough to still be running half a second in: 20,000 commits, each changing one of
-// 100 files (made with git fast-import in a few seconds; a scan takes 2 s). The first file holds a key.
+// A long history: 20,000 commits, each changing one of 100 files (made with git fast-import in a few
+// seconds; its audit takes about 0.5 s on 2 cores). The first file holds a key.
 void write_long_history(const Repo& repo, const std::string& key, int commits = 20000) {
     const std::string script = R"PY(
 import base64, random, sys
@@ -89,8 +89,14 @@ TEST_CASE("SIGINT, SIGTERM and SIGHUP end a scan blocked on FIFOs in two worker 
 TEST_CASE("SIGTERM during a long history scan: gone within 2 s, the partial report is valid JSON") {
     Repo repo;
     write_long_history(repo, openai_project(702));
+    // The signal lands halfway through a whole run timed here first: a fixed delay would arrive after the
+    // end on a fast machine (the audit of this history went from 2 s to under 0.5 s).
+    const auto full = run_shell("cd " + shell_quote(repo.path().string()) + " && t0=$(date +%s%N); " + shell_quote(KEYFENCE_BIN) +
+                                " history . -f json -o full.json 2>/dev/null; echo ms=$(( ($(date +%s%N) - t0) / 1000000 ))");
+    const long whole_ms = std::stol(full.out.substr(full.out.find("ms=") + 3));
+    REQUIRE_MESSAGE(whole_ms >= 100, "the history is too short to interrupt reliably: " << whole_ms << " ms");
     for (const std::string sig : {"TERM", "HUP"}) {
-        const auto s = signal_while_running("history . -f json -o report.json", sig, "true", 0.5, repo.path());
+        const auto s = signal_while_running("history . -f json -o report.json", sig, "true", whole_ms / 2000.0, repo.path());
         INFO(s.err);
         CHECK_FALSE(s.hung);
         CHECK(s.ms_after_signal < 2000);
