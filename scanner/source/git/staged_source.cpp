@@ -53,6 +53,8 @@ void StagedSource::enumerate(bool whole_files) {
         const git_diff_delta* d = git_diff_get_delta(diff_.get(), i);
         if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED) continue;
         if (d->new_file.mode == GIT_FILEMODE_COMMIT) continue;  // submodule pointer: not content
+        // A pure rename or a mode change: the content is already in HEAD, so the commit adds no line of it.
+        if (d->status != GIT_DELTA_ADDED && git_oid_equal(&d->old_file.id, &d->new_file.id)) continue;
         blobs_.push_back({d->new_file.id, d->new_file.path, ""});
         delta_.push_back(i);
     }
@@ -61,35 +63,29 @@ void StagedSource::enumerate(bool whole_files) {
         for (auto& lines : added_) lines = AddedLines{true, {}};
 }
 
-// The line ranges job adds: its new side's hunks. A pure rename or a change that only deletes adds none.
+// The line ranges job adds: its new side's hunks. A change that only deletes adds none.
 const StagedSource::AddedLines& StagedSource::added_lines(std::size_t job) const {
     std::optional<AddedLines>& known = added_[job];
     if (known) return *known;
-    known.emplace();
     const std::string& path = blobs_[job].path;
+    const auto every_line = [&](const char* what) -> const AddedLines& {
+        if (what) late_.push_back({path, fmt::format("{}: {}; every finding in the file is reported", what, git_last_error())});
+        return known.emplace(AddedLines{true, {}});
+    };
     git_patch* raw_patch = nullptr;
-    if (git_patch_from_diff(&raw_patch, diff_.get(), delta_[job]) < 0) {
-        late_.push_back({path, "cannot diff: " + git_last_error() + "; every finding in the file is reported"});
-        known->whole = true;
-        return *known;
-    }
+    if (git_patch_from_diff(&raw_patch, diff_.get(), delta_[job]) < 0) return every_line("cannot diff");
     GitPatch patch(raw_patch);
-    if (!raw_patch || (git_patch_get_delta(raw_patch)->flags & GIT_DIFF_FLAG_BINARY)) {
-        known->whole = true;  // binary: no lines to speak of; every finding counts (byte offsets)
-        return *known;
-    }
+    // Binary: no lines to speak of; every finding counts (byte offsets).
+    if (!raw_patch || (git_patch_get_delta(raw_patch)->flags & GIT_DIFF_FLAG_BINARY)) return every_line(nullptr);
+    AddedLines lines;
     for (std::size_t h = 0; h < git_patch_num_hunks(raw_patch); ++h) {
         const git_diff_hunk* hunk = nullptr;
-        std::size_t lines = 0;
-        if (git_patch_get_hunk(&hunk, &lines, raw_patch, h) < 0) {
-            late_.push_back({path, "cannot read a hunk: " + git_last_error() + "; every finding in the file is reported"});
-            *known = AddedLines{true, {}};
-            return *known;
-        }
+        std::size_t count = 0;
+        if (git_patch_get_hunk(&hunk, &count, raw_patch, h) < 0) return every_line("cannot read a hunk");
         if (hunk->new_lines > 0)
-            known->added.emplace_back(static_cast<std::uint64_t>(hunk->new_start), static_cast<std::uint64_t>(hunk->new_start + hunk->new_lines - 1));
+            lines.added.emplace_back(static_cast<std::uint64_t>(hunk->new_start), static_cast<std::uint64_t>(hunk->new_start + hunk->new_lines - 1));
     }
-    return *known;
+    return known.emplace(std::move(lines));
 }
 
 std::unique_ptr<Reader> StagedSource::make_reader() const {
