@@ -4,15 +4,25 @@
 # annotations, a job summary and (optionally) SARIF. Exit: 0 clean, 1 secrets found, 2 error.
 #
 # Inputs (environment): KEYFENCE_VERSION (e.g. 0.1.0), KEYFENCE_BASE_URL (releases are at
-# BASE_URL/vVERSION/keyfence-VERSION-linux-x86_64.tar.gz, with a .sha256 beside), KEYFENCE_SARIF (a
+# BASE_URL/vVERSION/keyfence-VERSION-linux-x86_64.tar.gz, with a .sha256 beside; default: the release
+# downloads of the GitHub repository the action was taken from), KEYFENCE_SARIF (a
 # file to write, or empty), KEYFENCE_ARGS (more flags for keyfence history), KEYFENCE_CACHE (where
 # unpacked releases are kept; default $RUNNER_TOOL_CACHE or $RUNNER_TEMP).
-# From GitHub: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_WORKSPACE, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
+# From GitHub: GITHUB_ACTION_PATH, GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_WORKSPACE, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
 set -euo pipefail
 
 die() { echo "::error title=keyfence::$*" >&2; exit 2; }
 version=${KEYFENCE_VERSION:?KEYFENCE_VERSION is required}
-base_url=${KEYFENCE_BASE_URL:?KEYFENCE_BASE_URL is required}
+base_url=${KEYFENCE_BASE_URL:-}
+if [ -z "$base_url" ]; then
+  # The releases of the repository the action was taken from: GitHub checks `uses: OWNER/REPO@REF` out
+  # at RUNNER/_actions/OWNER/REPO/REF (github.action_repository is not set for composite actions).
+  action_path=${GITHUB_ACTION_PATH%/}
+  owner_dir=$(dirname "$(dirname "$action_path")")
+  [ "$(basename "$(dirname "$owner_dir")")" = _actions ] ||
+    die "cannot tell which repository this action comes from (${GITHUB_ACTION_PATH:-no GITHUB_ACTION_PATH}): set the base-url input"
+  base_url=https://github.com/$(basename "$owner_dir")/$(basename "$(dirname "$action_path")")/releases/download
+fi
 cache=${KEYFENCE_CACHE:-${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-/tmp}}}/keyfence/$version
 name=keyfence-$version-linux-x86_64
 for tool in curl sha256sum tar jq git; do command -v "$tool" >/dev/null || die "$tool is needed on the runner"; done

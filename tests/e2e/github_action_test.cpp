@@ -91,3 +91,23 @@ TEST_CASE("GitHub Action: pull_request and push events, annotations, summary, SA
     CHECK(refused.err.find("checksum mismatch") != std::string::npos);
     CHECK_FALSE(fs::exists(fresh.path() / "cache" / KEYFENCE_VERSION_STRING / ("keyfence-" KEYFENCE_VERSION_STRING "-linux-x86_64")));
 }
+
+TEST_CASE("GitHub Action: with no base-url, the release comes from the repository the action was checked out of") {
+    Repo repo;
+    repo.write("README.md", "hello\n");
+    const std::string base = repo.commit("base");
+    const nlohmann::json pr = {{"pull_request", {{"base", {{"sha", base}}}, {"head", {{"sha", base}}}}}};
+    Release unused;
+    TempDir work;
+    // Where GitHub checks out `uses: acme/keyfence@v1`; there is no network here, so the download fails
+    // and the error names the URL it tried.
+    const ActionRun from_acme = run_action(repo, "pull_request", pr, unused, work.path(),
+                                           "KEYFENCE_BASE_URL= GITHUB_ACTION_PATH=/home/runner/work/_actions/acme/keyfence/v1");
+    CHECK(from_acme.exit_code == 2);
+    CHECK_MESSAGE(from_acme.err.find("https://github.com/acme/keyfence/releases/download/v" KEYFENCE_VERSION_STRING "/keyfence-") != std::string::npos,
+                  from_acme.err);
+    // A local action (`uses: ./`) names no repository: the base-url input must be given.
+    const ActionRun local = run_action(repo, "pull_request", pr, unused, work.path(), "KEYFENCE_BASE_URL= GITHUB_ACTION_PATH=/src/keyfence");
+    CHECK(local.exit_code == 2);
+    CHECK(local.err.find("set the base-url input") != std::string::npos);
+}
