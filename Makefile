@@ -2,7 +2,8 @@
 # runs only when something is missing), then build Release into build/.
 #   make audit   build, then audit this repository's whole history
 #   make test    build, then run the whole test suite
-# Sanitizer and fuzzing builds, each in its own git-ignored build directory:
+# Further checks, each in its own git-ignored directory:
+#   make test-system     the .deb and the tarball on fresh Debian roots in build-roots/ (needs root)
 #   make test-sanitize   build-asan/: ASan+UBSan (gcc), the whole ctest suite
 #   make test-tsan       build-tsan/: TSan, the e2e history tests and a multi-threaded history check
 #   make fuzz            build-fuzz/: clang + libFuzzer, each target FUZZ_SECONDS (default 60) seconds
@@ -24,7 +25,7 @@ FUZZ_MERGE ?= 0
 FUZZ_TARGETS := fuzz_rule_loader fuzz_scan fuzz_baseline_ignore fuzz_staged_index fuzz_git_objects
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps fuzz-deps build audit test package test-sanitize test-tsan fuzz clean
+.PHONY: all deps fuzz-deps build audit test package test-system test-sanitize test-tsan fuzz clean
 all: build
 
 # $(call install_missing,PACKAGES): apt-get install whatever dpkg does not know as installed.
@@ -56,6 +57,12 @@ test: build
 # build/keyfence_<version>_amd64.deb and build/keyfence-<version>-linux-x86_64.tar.gz, each with a .sha256.
 package: build
 	cd $(BUILD_DIR) && cpack -G "DEB;TGZ"
+
+# The package and the tarball installed on fresh Debian 12 and 13 roots (debootstrap, as root; see
+# tests/system/fresh_debian.sh); the pristine roots are kept in build-roots/ for the next run.
+test-system: package
+	$(call install_missing,debootstrap)
+	$(SUDO) tests/system/fresh_debian.sh $(BUILD_DIR) build-roots
 
 # AddressSanitizer + UndefinedBehaviorSanitizer on every target; the e2e tests' keyfence subprocesses
 # inherit the options, so a report there fails the test through its exit code.

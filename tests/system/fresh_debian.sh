@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# System test: the release artifacts of BUILD_DIR (`make package`) on fresh Debian roots made with
+# debootstrap, installed the way the README tells a new user to.
+#   Debian 12 (bookworm): `apt install ./keyfence_VERSION_amd64.deb` on a minimal root, with downloads
+#     made impossible (every Depends is already there); the installed binary, `man keyfence` and
+#     the bash completion; a commit blocked by `keyfence hook install`'s hook; `apt purge` leaves no file.
+#     The tarball, checked against its .sha256 and unpacked, runs there too.
+#   Debian 13 (trixie): the same package beside Debian's pre-commit 4, driving
+#     tests/system/pre_commit_scenario.sh (Debian 12's pre-commit 3.0.4 is tested by `make test`).
+# Needs root (debootstrap, chroot) and deb.debian.org or DEBIAN_MIRROR. The pristine roots are kept in
+# ROOTS_DIR (default: build-roots/ beside BUILD_DIR) and copied for each run.
+#   fresh_debian.sh BUILD_DIR [ROOTS_DIR]
+set -euo pipefail
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(realpath "$1")
+roots=${2:-$(dirname "$build")/build-roots}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+mkdir -p "$roots"
+roots=$(realpath "$roots")
+
+shopt -s nullglob
+debs=("$build"/keyfence_*_amd64.deb)
+[ ${#debs[@]} -eq 1 ] || { echo "fresh_debian: expected one keyfence_*_amd64.deb in $build (run make package)" >&2; exit 2; }
+deb=${debs[0]}
+version=$(basename "$deb" | sed 's/^keyfence_\(.*\)_amd64\.deb$/\1/')
+tarball=$build/keyfence-$version-linux-x86_64.tar.gz
+[ -f "$tarball" ] || { echo "fresh_debian: $tarball is missing (run make package)" >&2; exit 2; }
+
+# fresh_root SUITE: a throwaway copy, at $roots/SUITE, of a minimal root made once per suite.
+fresh_root() {
+    local base=$roots/$1.base
+    if [ ! -e "$base/.complete" ]; then
+        rm -rf "$base"
+        local attempt
+        for attempt in 1 2 3; do
+            if debootstrap --variant=minbase "$1" "$base" "$mirror" >"$roots/$1.debootstrap.log" 2>&1; then break; fi
+            [ "$attempt" -lt 3 ] || { tail -20 "$roots/$1.debootstrap.log" >&2; echo "fresh_debian: debootstrap $1 failed" >&2; exit 1; }
+            rm -rf "$base"
+        done
+        touch "$base/.complete"
+    fi
+    rm -rf "${roots:?}/$1"
+    cp -a "$base" "$roots/$1"
+    rm "$roots/$1/.complete"
+}
+
+# in_root SUITE SCRIPT: run SCRIPT with bash inside the root, as root, with a clean environment;
+# /dev and /proc are mounted in a mount namespace of its own, so nothing stays mounted afterwards.
+in_root() {
+    unshare --mount --fork sh -c '
+        mount --make-rprivate / && mount --rbind /dev "$1/dev" && mount -t proc proc "$1/proc" &&
+        exec chroot "$1" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+            HOME=/root LANG=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive bash -euo pipefail -c "$2"' \
+        in_root "$roots/$1" "$2"
+}
+
+# check WHAT SUITE SCRIPT: in_root, with a line saying what passed or failed (and, when it failed, the
+# end of what it printed; lines starting "versions:" are shown either way).
+failures=0
+check() {
+    local log=$roots/$2.check.log
+    if in_root "$2" "$3" >"$log" 2>&1; then
+        grep '^versions:' "$log" || true
+        echo "ok   $2: $1"
+    else
+        tail -40 "$log" >&2
+        echo "FAIL $2: $1" >&2
+        failures=$((failures + 1))
+    fi
+}
+
+apt_get='apt-get -qq -o Acquire::Retries=3 -o Dpkg::Use-Pty=0'
+# Shell functions the checks share: a git repository with a staged key, made with the key built at run time.
+repo_with_staged_key='
+    key="sk-""proj-$(head -c 600 /dev/urandom | LC_ALL=C tr -dc A-Za-z0-9 | head -c 74)T3Blbk""FJ$(head -c 600 /dev/urandom | LC_ALL=C tr -dc A-Za-z0-9 | head -c 74)"
+    rm -rf /tmp/project && git init -q -b main /tmp/project && cd /tmp/project
+    git config user.name Ada && git config user.email ada@example.com
+    echo hello > README.md && git add README.md && git commit -q -m base
+    echo "OPENAI_API_KEY = \"$key\"" > app.py && git add app.py'
+
+echo "== Debian 12 (bookworm): keyfence $version"
+fresh_root bookworm
+cp "$deb" "$tarball" "$tarball.sha256" "$deb.sha256" "$roots/bookworm/tmp/"
+check "apt install ./$(basename "$deb") on a minimal root, with every download made to fail" bookworm "
+    test ! -e /usr/bin/keyfence
+    cd /tmp && sha256sum -c --quiet $(basename "$deb").sha256
+    apt install -y -qq -o Acquire::http::Proxy=http://127.0.0.1:9/ ./$(basename "$deb") 2>&1 | grep -v 'does not have a stable CLI' || true
+    dpkg -s keyfence | grep -q '^Status: install ok installed'
+    keyfence --version | grep -q '^keyfence $version (commit '"
+check "the installed binary finds a key (exit 1) and passes a clean file (exit 0)" bookworm "
+    key=\"sk-ant-\"\"api03-\$(head -c 900 /dev/urandom | LC_ALL=C tr -dc A-Za-z0-9 | head -c 93)AA\"
+    echo \"ANTHROPIC_API_KEY=\$key\" > /tmp/leak.env && echo nothing > /tmp/clean.txt
+    status=0; keyfence scan /tmp/leak.env > /tmp/out 2>&1 || status=\$?
+    [ \$status -eq 1 ] && grep -q anthropic /tmp/out
+    keyfence scan /tmp/clean.txt"
+check "bash-completion finds the installed completion on demand, and it completes subcommands" bookworm "
+    $apt_get update && $apt_get install -y bash-completion >/dev/null
+    bash -c 'source /usr/share/bash-completion/bash_completion && __load_completion keyfence &&
+             complete -p keyfence | grep -q _keyfence &&
+             { COMP_WORDS=(keyfence hist); COMP_CWORD=1; _keyfence; echo \"\${COMPREPLY[*]}\"; }' | grep -qx history"
+check "man keyfence shows the installed page" bookworm "
+    $apt_get install -y man-db >/dev/null
+    MANWIDTH=120 man -P cat keyfence 2>/dev/null | grep -q 'keyfence history'"
+check "keyfence hook install blocks a commit that adds a key, then allows it without the key" bookworm "
+    $apt_get install -y git >/dev/null
+    $repo_with_staged_key
+    keyfence hook install >/dev/null
+    status=0; git commit -q -m leak > /tmp/out 2>&1 || status=\$?
+    [ \$status -ne 0 ] && grep -q app.py /tmp/out && ! git rev-parse -q --verify HEAD~1 >/dev/null
+    echo 'import os' > app.py && git add app.py && git commit -q -m clean"
+check "the tarball, checked and unpacked, runs on its own" bookworm "
+    cd /tmp && sha256sum -c --quiet $(basename "$tarball").sha256
+    mkdir -p /opt/kf && tar -xzf $(basename "$tarball") -C /opt/kf --strip-components=1
+    /opt/kf/bin/keyfence --version | grep -q '^keyfence $version'
+    status=0; /opt/kf/bin/keyfence scan /tmp/leak.env >/dev/null 2>&1 || status=\$?
+    [ \$status -eq 1 ]"
+check "apt purge keyfence leaves none of its files" bookworm "
+    files=\$(dpkg -L keyfence | while read -r f; do [ -f \"\$f\" ] && echo \"\$f\"; done)
+    [ -n \"\$files\" ]
+    apt purge -y -qq keyfence 2>&1 | grep -v 'does not have a stable CLI' || true
+    for f in \$files; do [ ! -e \"\$f\" ] || { echo \"left behind: \$f\"; exit 1; }; done"
+
+echo "== Debian 13 (trixie): Debian's pre-commit 4 with the keyfence $version package"
+fresh_root trixie
+cp "$deb" "$roots/trixie/tmp/"
+mkdir -p "$roots/trixie/tmp/scenario"
+cp "$source_dir/.pre-commit-hooks.yaml" "$source_dir/tests/system/pre_commit_scenario.sh" "$roots/trixie/tmp/scenario/"
+check "apt install keyfence, git and pre-commit" trixie "
+    $apt_get update && apt install -y -qq ./tmp/$(basename "$deb") git pre-commit 2>&1 | grep -v 'does not have a stable CLI' | grep -v '^debconf' || true
+    pre-commit --version | grep -q '^pre-commit [4-9]\\.'"
+check "pre-commit 4 installs both hooks, blocks a commit that adds a key, and checks only what a push adds" trixie "
+    cd /tmp/scenario && ./pre_commit_scenario.sh .pre-commit-hooks.yaml /tmp/work"
+
+if [ "$failures" -ne 0 ]; then echo "fresh_debian: $failures check(s) failed" >&2; exit 1; fi
+echo "fresh_debian: every check passed"
