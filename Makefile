@@ -3,7 +3,7 @@
 #   make audit   build, then audit this repository's whole history
 #   make test    build, then run the whole test suite
 # Further checks, each in its own git-ignored directory:
-#   make test-system     the .deb and the tarball on fresh Debian roots in build-roots/ (needs root)
+#   make test-system     build-roots/: the release build of HEAD and its install on fresh Debian roots (root)
 #   make test-sanitize   build-asan/: ASan+UBSan (gcc), the whole ctest suite
 #   make test-tsan       build-tsan/: TSan, the e2e history tests and a multi-threaded history check
 #   make fuzz            build-fuzz/: clang + libFuzzer, each target FUZZ_SECONDS (default 60) seconds
@@ -58,11 +58,13 @@ test: build
 package: build
 	cd $(BUILD_DIR) && cpack -G "DEB;TGZ"
 
-# The package and the tarball installed on fresh Debian 12 and 13 roots (debootstrap, as root; see
-# tests/system/fresh_debian.sh); the pristine roots are kept in build-roots/ for the next run.
-test-system: package
+# On fresh Debian roots (debootstrap, as root; the pristine roots are kept in build-roots/): the release
+# build of a clean clone of HEAD, as the release workflow runs it (tests/system/release_build.sh), then
+# its package and tarball installed on Debian 12 and 13 (tests/system/fresh_debian.sh).
+test-system:
 	$(call install_missing,debootstrap)
-	$(SUDO) tests/system/fresh_debian.sh $(BUILD_DIR) build-roots
+	$(SUDO) tests/system/release_build.sh build-roots build-roots/artifacts
+	$(SUDO) tests/system/fresh_debian.sh build-roots/artifacts build-roots
 
 # AddressSanitizer + UndefinedBehaviorSanitizer on every target; the e2e tests' keyfence subprocesses
 # inherit the options, so a report there fails the test through its exit code.

@@ -1,76 +1,30 @@
 #!/usr/bin/env bash
-# System test: the release artifacts of BUILD_DIR (`make package`) on fresh Debian roots made with
-# debootstrap, installed the way the README tells a new user to.
+# System test: the release artifacts in ARTIFACT_DIR (`make package`'s, or tests/system/release_build.sh's)
+# on fresh Debian roots made with debootstrap, installed the way the README tells a new user to.
 #   Debian 12 (bookworm): `apt install ./keyfence_VERSION_amd64.deb` on a minimal root, with downloads
 #     made impossible (every Depends is already there); the installed binary, `man keyfence` and
 #     the bash completion; a commit blocked by `keyfence hook install`'s hook; `apt purge` leaves no file.
 #     The tarball, checked against its .sha256 and unpacked, runs there too.
 #   Debian 13 (trixie): the same package beside Debian's pre-commit 4, driving
 #     tests/system/pre_commit_scenario.sh (Debian 12's pre-commit 3.0.4 is tested by `make test`).
-# Needs root (debootstrap, chroot) and deb.debian.org or DEBIAN_MIRROR. The pristine roots are kept in
-# ROOTS_DIR (default: build-roots/ beside BUILD_DIR) and copied for each run.
-#   fresh_debian.sh BUILD_DIR [ROOTS_DIR]
+# Needs root (debootstrap, chroot) and deb.debian.org or DEBIAN_MIRROR (tests/system/roots.sh).
+#   fresh_debian.sh ARTIFACT_DIR ROOTS_DIR
 set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(realpath "$1")
-roots=${2:-$(dirname "$build")/build-roots}
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-mkdir -p "$roots"
-roots=$(realpath "$roots")
+artifacts=$(realpath "$1")
+mkdir -p "$2"
+roots=$(realpath "$2")
+source "$source_dir/tests/system/roots.sh"
 
 shopt -s nullglob
-debs=("$build"/keyfence_*_amd64.deb)
-[ ${#debs[@]} -eq 1 ] || { echo "fresh_debian: expected one keyfence_*_amd64.deb in $build (run make package)" >&2; exit 2; }
+debs=("$artifacts"/keyfence_*_amd64.deb)
+[ ${#debs[@]} -eq 1 ] || { echo "fresh_debian: expected one keyfence_*_amd64.deb in $artifacts" >&2; exit 2; }
 deb=${debs[0]}
 version=$(basename "$deb" | sed 's/^keyfence_\(.*\)_amd64\.deb$/\1/')
-tarball=$build/keyfence-$version-linux-x86_64.tar.gz
-[ -f "$tarball" ] || { echo "fresh_debian: $tarball is missing (run make package)" >&2; exit 2; }
+tarball=$artifacts/keyfence-$version-linux-x86_64.tar.gz
+[ -f "$tarball" ] || { echo "fresh_debian: $tarball is missing" >&2; exit 2; }
 
-# fresh_root SUITE: a throwaway copy, at $roots/SUITE, of a minimal root made once per suite.
-fresh_root() {
-    local base=$roots/$1.base
-    if [ ! -e "$base/.complete" ]; then
-        rm -rf "$base"
-        local attempt
-        for attempt in 1 2 3; do
-            if debootstrap --variant=minbase "$1" "$base" "$mirror" >"$roots/$1.debootstrap.log" 2>&1; then break; fi
-            [ "$attempt" -lt 3 ] || { tail -20 "$roots/$1.debootstrap.log" >&2; echo "fresh_debian: debootstrap $1 failed" >&2; exit 1; }
-            rm -rf "$base"
-        done
-        touch "$base/.complete"
-    fi
-    rm -rf "${roots:?}/$1"
-    cp -a "$base" "$roots/$1"
-    rm "$roots/$1/.complete"
-}
-
-# in_root SUITE SCRIPT: run SCRIPT with bash inside the root, as root, with a clean environment;
-# /dev and /proc are mounted in a mount namespace of its own, so nothing stays mounted afterwards.
-in_root() {
-    unshare --mount --fork sh -c '
-        mount --make-rprivate / && mount --rbind /dev "$1/dev" && mount -t proc proc "$1/proc" &&
-        exec chroot "$1" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-            HOME=/root LANG=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive bash -euo pipefail -c "$2"' \
-        in_root "$roots/$1" "$2"
-}
-
-# check WHAT SUITE SCRIPT: in_root, with a line saying what passed or failed (and, when it failed, the
-# end of what it printed; lines starting "versions:" are shown either way).
-failures=0
-check() {
-    local log=$roots/$2.check.log
-    if in_root "$2" "$3" >"$log" 2>&1; then
-        grep '^versions:' "$log" || true
-        echo "ok   $2: $1"
-    else
-        tail -40 "$log" >&2
-        echo "FAIL $2: $1" >&2
-        failures=$((failures + 1))
-    fi
-}
-
-apt_get='apt-get -qq -o Acquire::Retries=3 -o Dpkg::Use-Pty=0'
-# Shell functions the checks share: a git repository with a staged key, made with the key built at run time.
+# A snippet the checks share: a git repository with a staged key, made with the key built at run time.
 repo_with_staged_key='
     key="sk-""proj-$(head -c 600 /dev/urandom | LC_ALL=C tr -dc A-Za-z0-9 | head -c 74)T3Blbk""FJ$(head -c 600 /dev/urandom | LC_ALL=C tr -dc A-Za-z0-9 | head -c 74)"
     rm -rf /tmp/project && git init -q -b main /tmp/project && cd /tmp/project
@@ -79,7 +33,7 @@ repo_with_staged_key='
     echo "OPENAI_API_KEY = \"$key\"" > app.py && git add app.py'
 
 echo "== Debian 12 (bookworm): keyfence $version"
-fresh_root bookworm
+fresh_root bookworm bookworm
 cp "$deb" "$tarball" "$tarball.sha256" "$deb.sha256" "$roots/bookworm/tmp/"
 check "apt install ./$(basename "$deb") on a minimal root, with every download made to fail" bookworm "
     test ! -e /usr/bin/keyfence
@@ -121,7 +75,7 @@ check "apt purge keyfence leaves none of its files" bookworm "
     for f in \$files; do [ ! -e \"\$f\" ] || { echo \"left behind: \$f\"; exit 1; }; done"
 
 echo "== Debian 13 (trixie): Debian's pre-commit 4 with the keyfence $version package"
-fresh_root trixie
+fresh_root trixie trixie
 cp "$deb" "$roots/trixie/tmp/"
 mkdir -p "$roots/trixie/tmp/scenario"
 cp "$source_dir/.pre-commit-hooks.yaml" "$source_dir/tests/system/pre_commit_scenario.sh" "$roots/trixie/tmp/scenario/"
@@ -131,5 +85,4 @@ check "apt install keyfence, git and pre-commit" trixie "
 check "pre-commit 4 installs both hooks, blocks a commit that adds a key, and checks only what a push adds" trixie "
     cd /tmp/scenario && ./pre_commit_scenario.sh .pre-commit-hooks.yaml /tmp/work"
 
-if [ "$failures" -ne 0 ]; then echo "fresh_debian: $failures check(s) failed" >&2; exit 1; fi
-echo "fresh_debian: every check passed"
+finish fresh_debian
