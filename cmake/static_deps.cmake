@@ -11,6 +11,15 @@
 # Why: `keyfence staged` is a short-lived process run on every commit. Loading ~35 shared objects and
 # resolving their ~10,000 symbol relocations took ~3.5 ms of each run (measured: a program linking these
 # libraries starts in 5.6 ms dynamically, 1.5 ms statically), out of a 20 ms budget.
+# Where a static archive does not exist, that library is linked shared (keyfence_static_link_line); the
+# libgit2 start-up tricks below need libgit2.a itself. Either engine works: Debian's libhyperscan-dev and
+# libvectorscan-dev both ship libhs.a. On macOS everything is linked shared (Homebrew's formulae are
+# shared libraries, libc++ is the system's, and Apple's linker has no --wrap or -static-libstdc++).
+if(APPLE AND KEYFENCE_STATIC_DEPS)
+  message(STATUS "keyfence: macOS links its dependencies dynamically (KEYFENCE_STATIC_DEPS ignored)")
+  # A normal variable, hiding the cache option for the rest of the configure (CMakeLists.txt's link options too).
+  set(KEYFENCE_STATIC_DEPS OFF)
+endif()
 
 # keyfence_static_link_line(<out-var> <pkg-config prefix>): the module's `pkg-config --static` link line,
 # each library as its archive where one is installed, else its shared library. A library found in
@@ -59,15 +68,20 @@ if(KEYFENCE_STATIC_DEPS)
     list(APPEND KEYFENCE_STATIC_LINK ${line})
     target_include_directories(keyfence_deps SYSTEM INTERFACE ${${prefix}_INCLUDE_DIRS})
   endforeach()
-  # libgit2.a calls GSSAPI only for HTTP Negotiate auth: cmake/no_gssapi.cpp answers "no mechanism"
-  # instead of linking Kerberos (seven shared objects at every start, and a package dependency). It
-  # must come after libgit2.a on the link line, so it is a library of its own.
-  add_library(keyfence_no_gssapi STATIC "${CMAKE_CURRENT_LIST_DIR}/no_gssapi.cpp")
-  list(APPEND KEYFENCE_STATIC_LINK keyfence_no_gssapi)
-  # libgit2's mbedTLS and libssh2 set-up (the CA bundle parsed at git_libgit2_init) deferred to first use; the
-  # wrappers are in scanner/core/git_handles.cpp, which every libgit2 user in keyfence links through.
-  target_compile_definitions(keyfence_deps INTERFACE KEYFENCE_LAZY_TLS=1)
-  target_link_options(keyfence_deps INTERFACE "LINKER:--wrap=git_mbedtls_stream_global_init,--wrap=git_mbedtls_stream_new,--wrap=git_mbedtls_stream_wrap,--wrap=git_mbedtls__set_cert_location,--wrap=git_transport_ssh_global_init,--wrap=git_smart_subtransport_ssh")
+  # Both need libgit2's own archive (its internal symbols; a shared libgit2 brings its GSSAPI with it).
+  if(KEYFENCE_LIB_git2 MATCHES "\\.a$")
+    # libgit2.a calls GSSAPI only for HTTP Negotiate auth: cmake/no_gssapi.cpp answers "no mechanism"
+    # instead of linking Kerberos (seven shared objects at every start, and a package dependency). It
+    # must come after libgit2.a on the link line, so it is a library of its own.
+    add_library(keyfence_no_gssapi STATIC "${CMAKE_CURRENT_LIST_DIR}/no_gssapi.cpp")
+    list(APPEND KEYFENCE_STATIC_LINK keyfence_no_gssapi)
+    # libgit2's mbedTLS and libssh2 set-up (the CA bundle parsed at git_libgit2_init) deferred to first use; the
+    # wrappers are in scanner/core/git_handles.cpp, which every libgit2 user in keyfence links through.
+    target_compile_definitions(keyfence_deps INTERFACE KEYFENCE_LAZY_TLS=1)
+    target_link_options(keyfence_deps INTERFACE "LINKER:--wrap=git_mbedtls_stream_global_init,--wrap=git_mbedtls_stream_new,--wrap=git_mbedtls_stream_wrap,--wrap=git_mbedtls__set_cert_location,--wrap=git_transport_ssh_global_init,--wrap=git_smart_subtransport_ssh")
+  else()
+    message(STATUS "keyfence: no libgit2.a, libgit2 linked shared (with its own TLS set-up at start)")
+  endif()
   # libssh2.a's crypto backend, which libgit2.pc does not list either.
   find_library(KEYFENCE_LIB_CRYPTO_STATIC NAMES libcrypto.a crypto REQUIRED)
   find_library(KEYFENCE_LIB_MBEDCRYPTO_STATIC NAMES libmbedcrypto.a mbedcrypto REQUIRED)

@@ -2,7 +2,6 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <git2.h>
-#include <hs/hs.h>
 
 #include <iostream>
 #include <tuple>
@@ -12,6 +11,7 @@
 #include "cli/common.hpp"
 #include "cli/watchdog.hpp"
 #include "core/error.hpp"
+#include "match/regex_engine.hpp"
 
 namespace kc = keyfence::cli;
 
@@ -21,8 +21,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", [] {
         int major = 0, minor = 0, rev = 0;
         git_libgit2_version(&major, &minor, &rev);
-        return fmt::format("keyfence {} (commit {})\nHyperscan {}\nlibgit2 {}.{}.{}\nRE2 {}", KEYFENCE_VERSION, KEYFENCE_COMMIT, hs_version(), major,
-                           minor, rev, KEYFENCE_RE2_VERSION);
+        return fmt::format("keyfence {} (commit {})\n{}\nlibgit2 {}.{}.{}\nRE2 {}", KEYFENCE_VERSION, KEYFENCE_COMMIT,
+                           keyfence::match::regex_engine::version_line(), major, minor, rev, KEYFENCE_RE2_VERSION);
     });
 
     // Options every scanning command shares.

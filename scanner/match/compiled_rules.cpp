@@ -2,6 +2,7 @@
 
 #include "core/byte_codec.hpp"
 #include "core/text.hpp"
+#include "match/regex_engine.hpp"
 
 #include <fmt/format.h>
 
@@ -60,6 +61,7 @@ bool expression_info(const std::string& expr, unsigned flags, hs_expr_info_t** i
 }  // namespace
 
 CompiledRules CompiledRules::build(const rules::RuleSet& rules) {
+    regex_engine::require_supported_platform();  // one clear error instead of a compile status code
     CompiledRules cr;
     cr.rule_infos_.resize(rules.rules.size());
     std::map<std::string, std::uint32_t> keyword_index;

@@ -6,18 +6,13 @@
 #include "core/error.hpp"
 #include "core/file_read.hpp"
 #include "core/private_file.hpp"
+#include "match/regex_engine.hpp"
 
 namespace keyfence::match {
 namespace fs = std::filesystem;
 
 namespace {
 constexpr const char* kCacheFormat = "keyfence-db-v3";
-
-std::string platform_bytes() {
-    hs_platform_info_t plat{};
-    if (hs_populate_platform(&plat) != HS_SUCCESS) return "unknown";
-    return std::string(reinterpret_cast<const char*>(&plat), sizeof plat);
-}
 }  // namespace
 
 std::optional<fs::path> default_cache_dir() {
@@ -27,9 +22,13 @@ std::optional<fs::path> default_cache_dir() {
     return std::nullopt;
 }
 
+std::string cache_entry_name(const rules::RuleSet& rules, std::string_view engine_tag) {
+    const std::string key = sha256_hex(std::string(kCacheFormat) + '\0' + rules.digest() + '\0' + std::string(engine_tag));
+    return key.substr(0, 32) + ".hsdb";
+}
+
 fs::path cache_file_for(const rules::RuleSet& rules, const fs::path& dir) {
-    const std::string key = sha256_hex(std::string(kCacheFormat) + '\0' + rules.digest() + '\0' + hs_version() + '\0' + platform_bytes());
-    return dir / (key.substr(0, 32) + ".hsdb");
+    return dir / cache_entry_name(rules, regex_engine::cache_tag(regex_engine::identity()));
 }
 
 CompiledRules load_or_build(const rules::RuleSet& rules, const std::optional<fs::path>& dir, bool* from_cache) {

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <hs/hs.h>
 
 #include "match/database_cache.hpp"
+#include "match/regex_engine.hpp"
 #include "support/engine_helpers.hpp"
 #include "support/fake_keys.hpp"
 #include "support/run.hpp"
@@ -58,4 +60,45 @@ TEST_CASE("a changed rule set gets its own cache entry") {
     const scan::Engine ea(a, dir.path()), eb(b, dir.path());
     CHECK(test::scan_text(eb, "bbb_83027491").size() == 1);
     CHECK(test::scan_text(eb, "aaa_83027491").empty());
+}
+
+TEST_CASE("database cache: an entry belongs to one engine, version and platform") {
+    // Hyperscan and Vectorscan share hs.h and libhs; a database serialized by one must never be handed to
+    // the other, whatever their version strings say.
+    const auto rules = rules::load_builtin_rules();
+    const match::regex_engine::Identity here = match::regex_engine::identity();
+    CHECK(here.name == match::regex_engine::name());
+    CHECK_FALSE(here.version.empty());
+    auto entry = [&](const match::regex_engine::Identity& id) { return match::cache_entry_name(rules, match::regex_engine::cache_tag(id)); };
+
+    // What this binary uses is this engine's entry.
+    test::TempDir dir;
+    CHECK(match::cache_file_for(rules, dir.path()).filename().string() == entry(here));
+
+    // The same library version and CPU, built as the other engine: another entry.
+    auto other = here;
+    other.name = here.name == "Vectorscan" ? "Hyperscan" : "Vectorscan";
+    CHECK(entry(other) != entry(here));
+    auto newer = here;
+    newer.version += ".1";
+    CHECK(entry(newer) != entry(here));
+    auto elsewhere = here;
+    elsewhere.platform += "x";
+    CHECK(entry(elsewhere) != entry(here));
+    // No field can run into the next one (a name ending where a version begins).
+    CHECK(match::regex_engine::cache_tag({"ab", "c", "p"}) != match::regex_engine::cache_tag({"a", "bc", "p"}));
+}
+
+TEST_CASE("regex engine: the name CMake chose, the library's version in the header's, a --version line") {
+    const std::string_view name = match::regex_engine::name();
+    CHECK((name == "Hyperscan" || name == "Vectorscan"));
+    // A header of one release and a library of another would mean two engines' files mixed on one machine.
+    const std::string header = std::to_string(HS_MAJOR) + "." + std::to_string(HS_MINOR) + "." + std::to_string(HS_PATCH);
+    CHECK(match::regex_engine::version().rfind(header, 0) == 0);
+    CHECK(match::regex_engine::version().back() != ' ');
+    const std::string line = match::regex_engine::version_line();
+    CHECK(line.rfind("Hyperscan ", 0) == 0);
+    CHECK(line.find(std::string(name)) != std::string::npos);
+    CHECK(line.find(match::regex_engine::version()) != std::string::npos);
+    CHECK_NOTHROW(match::regex_engine::require_supported_platform());
 }
