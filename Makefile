@@ -4,12 +4,17 @@
 #   make test    build, then run the whole test suite
 # Further checks, each in its own git-ignored directory:
 #   make test-system     build-roots/: the release build of HEAD and its install on fresh Debian roots (root)
+#   make test-vectorscan build-roots/: make test REGEX_ENGINE=vectorscan from a clean clone of HEAD, fresh Debian 12 root (root)
 #   make test-sanitize   build-asan/: ASan+UBSan (gcc), the whole ctest suite
 #   make test-tsan       build-tsan/: TSan, the e2e history tests and a multi-threaded history check
 #   make fuzz            build-fuzz/: clang + libFuzzer, each target FUZZ_SECONDS (default 60) seconds
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
-DEPS := cmake g++ make pkg-config git libhyperscan-dev libre2-dev libfmt-dev libtomlplusplus-dev libcli11-dev \
+# The regex engine, hyperscan (x86-64 only) or vectorscan (its portable fork): its Debian package goes into
+# DEPS and its name to CMake. Default: Vectorscan where it is installed or where Hyperscan does not exist
+# (libvectorscan-dev conflicts with libhyperscan-dev, so installing the other would remove it), else Hyperscan.
+REGEX_ENGINE ?= $(shell if dpkg -s libvectorscan-dev >/dev/null 2>&1 || [ "$$(dpkg --print-architecture 2>/dev/null)" != amd64 ]; then echo vectorscan; else echo hyperscan; fi)
+DEPS := cmake g++ make pkg-config git lib$(REGEX_ENGINE)-dev libre2-dev libfmt-dev libtomlplusplus-dev libcli11-dev \
         nlohmann-json3-dev doctest-dev libssl-dev libmbedtls-dev zlib1g-dev libgit2-dev libarchive-dev git-filter-repo \
         nettle-dev liblzma-dev libbz2-dev libzstd-dev libxml2-dev man-db zsh fish pre-commit \
         dpkg-dev lintian jq
@@ -25,7 +30,7 @@ FUZZ_MERGE ?= 0
 FUZZ_TARGETS := fuzz_rule_loader fuzz_scan fuzz_baseline_ignore fuzz_staged_index fuzz_git_objects
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps fuzz-deps build audit test package test-system test-sanitize test-tsan fuzz clean
+.PHONY: all deps fuzz-deps build audit test package test-system test-vectorscan test-sanitize test-tsan fuzz clean
 all: build
 
 # $(call install_missing,PACKAGES): apt-get install whatever dpkg does not know as installed.
@@ -44,7 +49,7 @@ fuzz-deps:
 	$(call install_missing,$(FUZZ_DEPS))
 
 build: deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DKEYFENCE_REGEX_ENGINE=$(REGEX_ENGINE)
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # Every blob ever committed to this repository, on every ref.
@@ -65,6 +70,12 @@ test-system:
 	$(call install_missing,debootstrap)
 	$(SUDO) tests/system/release_build.sh build-roots build-roots/artifacts
 	$(SUDO) tests/system/fresh_debian.sh build-roots/artifacts build-roots
+
+# Vectorscan instead of Hyperscan: a fresh Debian 12 root (debootstrap, as root) gets libvectorscan-dev
+# and runs `make test REGEX_ENGINE=vectorscan` on a clean clone of HEAD (tests/system/vectorscan_build.sh).
+test-vectorscan:
+	$(call install_missing,debootstrap)
+	$(SUDO) tests/system/vectorscan_build.sh build-roots
 
 # AddressSanitizer + UndefinedBehaviorSanitizer on every target; the e2e tests' keyfence subprocesses
 # inherit the options, so a report there fails the test through its exit code.
