@@ -291,6 +291,30 @@ TEST_CASE("hook install: a real git commit is rejected, then accepted once the k
     CHECK_FALSE(fs::exists(hooks / "pre-push"));
 }
 
+TEST_CASE("hook install: `git commit -a` and `git commit PATH` are checked too (git gives the hook their own index in GIT_INDEX_FILE)") {
+    Repo repo;
+    repo.write("app.py", "print('hi')\n");
+    repo.write("notes.txt", "notes\n");
+    repo.commit("init");
+    REQUIRE(run_keyfence({"hook", "install", repo.path().string()}).exit_code == 0);
+
+    // Nothing staged in .git/index: the key reaches the commit only through -a or the named path.
+    repo.write("app.py", "print('hi')\nOPENAI_API_KEY = \"" + openai_project(14) + "\"\n");
+    for (const char* how : {"commit -q -a -m leak", "commit -q -m leak app.py", "commit -q -m leak -i app.py"}) {
+        const auto c = repo.git(how);
+        CHECK_MESSAGE(c.exit_code != 0, how);
+        CHECK_MESSAGE((c.out + c.err).find("app.py") != std::string::npos, how << ": " << c.out << c.err);
+        REQUIRE(repo.git("reset -q").exit_code == 0);
+    }
+    CHECK(repo.git("rev-list --count HEAD").out == "1\n");
+    // A clean change committed the same ways goes through, whatever .git/index holds.
+    repo.write("app.py", "print('hi')\nimport os\n");
+    repo.write("staged.env", "OPENAI_API_KEY=" + openai_project(15) + "\n");
+    REQUIRE(repo.git("add staged.env").exit_code == 0);  // staged, but not part of `git commit PATH`
+    const auto only = repo.git("commit -q -m clean app.py");
+    CHECK_MESSAGE(only.exit_code == 0, only.out << only.err);
+}
+
 TEST_CASE("hook install honours core.hooksPath") {
     Repo repo;
     REQUIRE(repo.git("config core.hooksPath .githooks").exit_code == 0);

@@ -3,17 +3,38 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "core/stop.hpp"
 #include "source/git/checked_odb.hpp"
 
 namespace keyfence::source {
+
+std::filesystem::path staged_index_path(git_repository* repo) {
+    // git commit -a, git commit PATH and git commit -i PATH stage into an index of their own (a lock file
+    // beside .git/index) and name it in GIT_INDEX_FILE for the hooks; .git/index then does not hold what
+    // is being committed. A relative path is relative to the working directory, as for git.
+    if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) return std::filesystem::absolute(env);
+    return std::filesystem::path(git_repository_path(repo)) / "index";
+}
+
+namespace {
+GitIndex open_staged_index(git_repository* repo) {
+    git_index* raw = nullptr;
+    if (!std::getenv("GIT_INDEX_FILE") || !*std::getenv("GIT_INDEX_FILE")) {
+        check_git(git_repository_index(&raw, repo), "reading the index");
+    } else {
+        const std::string path = staged_index_path(repo).string();
+        check_git(git_index_open(&raw, path.c_str()), "reading the index " + path + " (GIT_INDEX_FILE)");
+    }
+    return GitIndex(raw);
+}
+}  // namespace
+
 StagedSource::StagedSource(const std::string& repo_path, bool whole_files, std::uint64_t max_file_size)
     : repo_path_(repo_path), max_file_size_(max_file_size), repo_(open_repository(repo_path)) {
     if (git_repository_is_bare(repo_.get())) throw Error("keyfence staged needs a work tree; " + repo_path + " is a bare repository");
-    git_index* raw_index = nullptr;
-    check_git(git_repository_index(&raw_index, repo_.get()), "reading the index");
-    index_.reset(raw_index);
+    index_ = open_staged_index(repo_.get());
     try {
         enumerate(whole_files);
     } catch (const Error& e) {

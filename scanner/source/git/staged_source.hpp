@@ -14,6 +14,9 @@
 
 namespace keyfence::source {
 
+// The index the next commit is made from: $GIT_INDEX_FILE when git sets it, else the repository's.
+std::filesystem::path staged_index_path(git_repository* repo);
+
 class StagedSource : public Source {
 public:
     StagedSource(const std::string& repo_path, bool whole_files, std::uint64_t max_file_size);
