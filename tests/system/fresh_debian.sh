@@ -39,8 +39,8 @@ check "apt install ./$(basename "$deb") on a minimal root, with every download m
     test ! -e /usr/bin/keyfence
     cd /tmp && sha256sum -c --quiet $(basename "$deb").sha256
     apt install -y -qq -o Acquire::http::Proxy=http://127.0.0.1:9/ ./$(basename "$deb") 2>&1 | grep -v 'does not have a stable CLI' || true
-    dpkg -s keyfence | grep -q '^Status: install ok installed'
-    keyfence --version | grep -q '^keyfence $version (commit '"
+    dpkg -s keyfence | has '^Status: install ok installed'
+    keyfence --version | has '^keyfence $version (commit '"
 check "the installed binary finds a key (exit 1) and passes a clean file (exit 0)" bookworm "
     key=\"sk-ant-\"\"api03-\$(head -c 900 /dev/urandom | LC_ALL=C tr -dc A-Za-z0-9 | head -c 93)AA\"
     echo \"ANTHROPIC_API_KEY=\$key\" > /tmp/leak.env && echo nothing > /tmp/clean.txt
@@ -54,7 +54,7 @@ check "bash-completion finds the installed completion on demand, and it complete
              { COMP_WORDS=(keyfence hist); COMP_CWORD=1; _keyfence; echo \"\${COMPREPLY[*]}\"; }' | grep -qx history"
 check "man keyfence shows the installed page" bookworm "
     $apt_get install -y man-db >/dev/null
-    MANWIDTH=120 man -P cat keyfence 2>/dev/null | grep -q 'keyfence history'"
+    MANWIDTH=120 man -P cat keyfence 2>/dev/null | has 'keyfence history'"
 check "keyfence hook install blocks a commit that adds a key, then allows it without the key" bookworm "
     $apt_get install -y git >/dev/null
     $repo_with_staged_key
@@ -65,7 +65,7 @@ check "keyfence hook install blocks a commit that adds a key, then allows it wit
 check "the tarball, checked and unpacked, runs on its own" bookworm "
     cd /tmp && sha256sum -c --quiet $(basename "$tarball").sha256
     mkdir -p /opt/kf && tar -xzf $(basename "$tarball") -C /opt/kf --strip-components=1
-    /opt/kf/bin/keyfence --version | grep -q '^keyfence $version'
+    /opt/kf/bin/keyfence --version | has '^keyfence $version'
     status=0; /opt/kf/bin/keyfence scan /tmp/leak.env >/dev/null 2>&1 || status=\$?
     [ \$status -eq 1 ]"
 check "apt purge keyfence leaves none of its files" bookworm "
@@ -81,7 +81,7 @@ mkdir -p "$roots/trixie/tmp/scenario"
 cp "$source_dir/.pre-commit-hooks.yaml" "$source_dir/tests/system/pre_commit_scenario.sh" "$roots/trixie/tmp/scenario/"
 check "apt install keyfence, git and pre-commit" trixie "
     $apt_get update && apt install -y -qq ./tmp/$(basename "$deb") git pre-commit 2>&1 | grep -v 'does not have a stable CLI' | grep -v '^debconf' || true
-    pre-commit --version | grep -q '^pre-commit [4-9]\\.'"
+    pre-commit --version | has '^pre-commit [4-9]\\.'"
 check "pre-commit 4 installs both hooks, blocks a commit that adds a key, and checks only what a push adds" trixie "
     cd /tmp/scenario && ./pre_commit_scenario.sh .pre-commit-hooks.yaml /tmp/work"
 

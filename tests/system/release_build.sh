@@ -26,8 +26,8 @@ check "packaging/release.sh v$version: dependencies, the whole test suite, the p
     cd /src/keyfence && packaging/release.sh v$version"
 check "Debian 12's gh has what the workflow's upload step uses" release "
     $apt_get install -y gh >/dev/null
-    gh release create --help | grep -q -- --verify-tag
-    gh release upload --help | grep -q -- --clobber"
+    gh release create --help | has --verify-tag
+    gh release upload --help | has --clobber"
 rm -f "$out"/keyfence_* "$out"/keyfence-*
 cp "$roots/release/src/keyfence/build/keyfence_${version}_amd64.deb"* "$roots/release/src/keyfence/build/keyfence-${version}-linux-x86_64.tar.gz"* "$out/" 2>/dev/null || true
 finish release_build

@@ -24,19 +24,24 @@ fresh_root() {
 
 # in_root NAME SCRIPT: run SCRIPT with bash inside the root, as root, with a clean environment;
 # /dev and /proc are mounted in a mount namespace of its own, so nothing stays mounted afterwards.
+# SCRIPT runs under pipefail and may use `... | has PATTERN`: unlike `grep -q`, it reads all its input,
+# so the writer never dies of SIGPIPE and fails the pipeline.
 in_root() {
     unshare --mount --fork sh -c '
         mount --make-rprivate / && mount --rbind /dev "$1/dev" && mount -t proc proc "$1/proc" &&
         exec chroot "$1" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
             HOME=/root LANG=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive bash -euo pipefail -c "$2"' \
-        in_root "$roots/$1" "$2"
+        in_root "$roots/$1" 'has() { local text; text=$(cat); grep -q -- "$1" <<<"$text"; }
+'"$2"
 }
 
 # check WHAT NAME SCRIPT: in_root, with a line saying what passed or failed (and, when it failed, the
-# end of what it printed; lines starting "versions:" are shown either way).
-failures=0
+# end of what it printed, all of it in ROOTS/NAME.check-N.log; lines starting "versions:" are shown
+# either way).
+failures=0 checks=0
 check() {
-    local log=$roots/$2.check.log
+    checks=$((checks + 1))
+    local log=$roots/$2.check-$checks.log
     if in_root "$2" "$3" >"$log" 2>&1; then
         grep '^versions:' "$log" || true
         echo "ok   $2: $1"
