@@ -69,20 +69,28 @@ TEST_CASE("a broken ref is a note; the other refs are walked") {
     CHECK(r.out.find("a.txt") != std::string::npos);
 }
 
-TEST_CASE("an index with a bad checksum stops the pre-commit gate with a clear error (exit 2)") {
+TEST_CASE("the pre-commit gate reads an index as git does: a bad checksum is not checked (git commits it); a cut one is a clear error (exit 2)") {
     Repo repo;
     repo.write("a.txt", "hello\n");
     repo.commit("one");
-    repo.write("b.txt", "world\n");
-    REQUIRE(repo.git("add b.txt").exit_code == 0);
+    repo.write("b.env", "OPENAI_API_KEY=" + openai_project(71) + "\n");
+    REQUIRE(repo.git("add b.env").exit_code == 0);
     const fs::path index = repo.path() / ".git" / "index";
-    std::string bytes = read_text(index);
-    bytes[bytes.size() - 1] ^= 0x55;  // the trailing SHA-1
+    const std::string good = read_text(index);
+    std::string bytes = good;
+    bytes[bytes.size() - 1] ^= 0x55;  // the trailing SHA-1, which git verifies only in fsck
     std::ofstream(index, std::ios::binary | std::ios::trunc) << bytes;
-    const auto r = run_keyfence({"staged", repo.path().string()});
-    CHECK(r.exit_code == 2);
-    CHECK(r.err.find("error:") != std::string::npos);
-    CHECK(r.err.find("index") != std::string::npos);
+    REQUIRE(repo.git("diff --cached --name-only").out == "b.env\n");  // git reads it
+    auto r = run_keyfence({"staged", repo.path().string()});
+    CHECK_MESSAGE(r.exit_code == 1, r.err);
+    CHECK(r.out.find("b.env") != std::string::npos);
+    for (const std::size_t keep : {good.size() - 30, std::size_t(40), std::size_t(11)}) {
+        std::ofstream(index, std::ios::binary | std::ios::trunc) << good.substr(0, keep);
+        r = run_keyfence({"staged", repo.path().string()});
+        CHECK_MESSAGE(r.exit_code == 2, keep);
+        CHECK(r.err.find("error:") != std::string::npos);
+        CHECK(r.err.find("index") != std::string::npos);
+    }
 }
 
 TEST_CASE("pathological content completes with bounded memory") {

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/stop.hpp"
 #include "source/git/checked_odb.hpp"
+#include "source/git/index_diff.hpp"
 
 namespace keyfence::source {
 
@@ -33,42 +36,56 @@ GitIndex open_staged_index(git_repository* repo) {
 
 StagedSource::StagedSource(const std::string& repo_path, bool whole_files, std::uint64_t max_file_size)
     : repo_path_(repo_path), max_file_size_(max_file_size), repo_(open_repository(repo_path)) {
-    if (git_repository_is_bare(repo_.get())) throw Error("keyfence staged needs a work tree; " + repo_path + " is a bare repository");
-    index_ = open_staged_index(repo_.get());
-    try {
-        enumerate(whole_files);
-    } catch (const Error& e) {
-        // Rename detection reads staged blobs: name the file a damaged one belongs to.
-        for (std::size_t i = 0; i < git_index_entrycount(index_.get()); ++i)
-            if (const git_index_entry* entry = git_index_get_byindex(index_.get(), i); entry && is_damaged(entry->id))
-                throw Error(unreadable_staged_file(entry->path, entry->id, e.what()));
-        throw;
-    }
-}
-
-void StagedSource::enumerate(bool whole_files) {
     git_repository* repo = repo_.get();
+    if (git_repository_is_bare(repo)) throw Error("keyfence staged needs a work tree; " + repo_path + " is a bare repository");
     const char* workdir = git_repository_workdir(repo);
     root_ = workdir ? workdir : git_repository_path(repo);
     repo_path_ = git_repository_path(repo);
 
-    GitTree head_tree;  // stays null on an unborn branch: diff against the empty tree
-    git_object* head_obj = nullptr;
+    git_object* head_obj = nullptr;  // head_tree_ stays null on an unborn branch: diff against the empty tree
     const int rc = git_revparse_single(&head_obj, repo, "HEAD^{tree}");
-    if (rc == 0) head_tree.reset(reinterpret_cast<git_tree*>(head_obj));
+    if (rc == 0) head_tree_.reset(reinterpret_cast<git_tree*>(head_obj));
     else if (rc != GIT_ENOTFOUND && !git_repository_head_unborn(repo)) check_git(rc, "reading HEAD");
 
+    if (auto changes = staged_changes_from_index(repo, head_tree_.get(), staged_index_path(repo))) {
+        for (StagedChange& c : *changes) blobs_.push_back({c.id, std::move(c.path), ""});
+    } else {
+        try {
+            diff_with_libgit2();
+        } catch (const Error& e) {
+            // Rename detection reads staged blobs: name the file a damaged one belongs to.
+            for (std::size_t i = 0; index_ && i < git_index_entrycount(index_.get()); ++i)
+                if (const git_index_entry* entry = git_index_get_byindex(index_.get(), i); entry && is_damaged(entry->id))
+                    throw Error(unreadable_staged_file(entry->path, entry->id, e.what()));
+            throw;
+        }
+        for (std::size_t job = 0; job < delta_.size(); ++job) {
+            const git_diff_delta* d = git_diff_get_delta(diff_.get(), delta_[job]);
+            blobs_.push_back({d->new_file.id, d->new_file.path, ""});
+        }
+    }
+    added_.assign(blobs_.size(), std::nullopt);
+    if (whole_files)
+        for (auto& lines : added_) lines = AddedLines{true, {}};
+}
+
+// libgit2's way: the index diffed against HEAD, with renames. Sets index_, diff_ and delta_ (the
+// delta of each job, the order staged_changes_from_index gives them in).
+void StagedSource::diff_with_libgit2() const {
+    git_repository* repo = repo_.get();
+    index_ = open_staged_index(repo);
     git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
     opts.context_lines = 0;  // every line in a hunk's new side is then an added line
     opts.flags |= GIT_DIFF_INCLUDE_TYPECHANGE;
     git_diff* raw_diff = nullptr;
-    check_git(git_diff_tree_to_index(&raw_diff, repo, head_tree.get(), index_.get(), &opts), "diffing the index against HEAD");
+    check_git(git_diff_tree_to_index(&raw_diff, repo, head_tree_.get(), index_.get(), &opts), "diffing the index against HEAD");
     diff_.reset(raw_diff);
     // Renames without edits add nothing: without rename detection they would look like new files.
     git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
     find.flags = GIT_DIFF_FIND_RENAMES;
     check_git(git_diff_find_similar(diff_.get(), &find), "finding renames");
 
+    delta_.clear();
     const std::size_t n = git_diff_num_deltas(diff_.get());
     for (std::size_t i = 0; i < n; ++i) {
         const git_diff_delta* d = git_diff_get_delta(diff_.get(), i);
@@ -76,12 +93,8 @@ void StagedSource::enumerate(bool whole_files) {
         if (d->new_file.mode == GIT_FILEMODE_COMMIT) continue;  // submodule pointer: not content
         // A pure rename or a mode change: the content is already in HEAD, so the commit adds no line of it.
         if (d->status != GIT_DELTA_ADDED && git_oid_equal(&d->old_file.id, &d->new_file.id)) continue;
-        blobs_.push_back({d->new_file.id, d->new_file.path, ""});
         delta_.push_back(i);
     }
-    added_.assign(blobs_.size(), std::nullopt);
-    if (whole_files)
-        for (auto& lines : added_) lines = AddedLines{true, {}};
 }
 
 // The line ranges job adds: its new side's hunks. A change that only deletes adds none.
@@ -93,6 +106,21 @@ const StagedSource::AddedLines& StagedSource::added_lines(std::size_t job) const
         if (what) late_.push_back({path, fmt::format("{}: {}; every finding in the file is reported", what, git_last_error())});
         return known.emplace(AddedLines{true, {}});
     };
+    if (!diff_) {
+        // The jobs came from staged_changes_from_index: libgit2's diff is made now, for files with findings.
+        try {
+            diff_with_libgit2();
+        } catch (const Error& e) {
+            late_.push_back({path, fmt::format("cannot diff: {}; every finding in the file is reported", e.what())});
+            return known.emplace(AddedLines{true, {}});
+        }
+        std::unordered_map<std::string_view, std::size_t> delta_of;
+        for (const std::size_t d : delta_) delta_of.emplace(git_diff_get_delta(diff_.get(), d)->new_file.path, d);
+        delta_.assign(blobs_.size(), kNoDelta);
+        for (std::size_t j = 0; j < blobs_.size(); ++j)
+            if (const auto it = delta_of.find(blobs_[j].path); it != delta_of.end()) delta_[j] = it->second;
+    }
+    if (delta_[job] == kNoDelta) return every_line(nullptr);  // not in libgit2's diff: every finding counts
     git_patch* raw_patch = nullptr;
     if (git_patch_from_diff(&raw_patch, diff_.get(), delta_[job]) < 0) return every_line("cannot diff");
     GitPatch patch(raw_patch);

@@ -1,6 +1,6 @@
 #pragma once
 // StagedSource: what the next commit will contain. The index is diffed against HEAD (the empty tree on an
-// unborn branch) with zero context lines; each changed blob is read from the index (never the work tree),
+// unborn branch; by hand, source/git/index_diff, with libgit2's diff as the fallback) with zero context lines; each changed blob is read from the index (never the work tree),
 // and only findings on added lines are kept. Which lines a file adds is worked out only for files with a
 // finding (a commit without secrets, the common case, computes no line diff at all: 2 ms of the hook's
 // 10 on curl).
@@ -31,7 +31,8 @@ public:
     const std::filesystem::path& root() const { return root_; }
 
 private:
-    void enumerate(bool whole_files);
+    void diff_with_libgit2() const;
+    static constexpr std::size_t kNoDelta = static_cast<std::size_t>(-1);
 
     struct AddedLines {
         bool whole = false;                                     // binary, undiffable or --whole-files: every line counts
@@ -42,14 +43,16 @@ private:
     std::string repo_path_;
     std::filesystem::path root_;
     std::vector<BlobJob> blobs_;              // the jobs
-    std::vector<std::size_t> delta_;          // per job: its delta in diff_
     std::vector<Diagnostic> diagnostics_;
     std::uint64_t max_file_size_;
     // Kept open for finish(), which diffs the files that have findings. finish() runs on scan threads
     // and, after a stop request, on the watchdog's: one at a time, and after a stop never waiting long.
+    // The jobs normally come from staged_changes_from_index, and libgit2's diff is then made only there.
     GitRepository repo_;
-    GitIndex index_;
-    GitDiff diff_;
+    GitTree head_tree_;
+    mutable GitIndex index_;
+    mutable GitDiff diff_;
+    mutable std::vector<std::size_t> delta_;  // per job: its delta in diff_, or kNoDelta
     mutable std::timed_mutex lines_mutex_;
     mutable std::vector<std::optional<AddedLines>> added_;  // per job, once known
     mutable std::vector<Diagnostic> late_;                  // files that could not be diffed
