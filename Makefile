@@ -59,7 +59,7 @@ audit: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# build/keyfence_<version>_amd64.deb and build/keyfence-<version>-linux-x86_64.tar.gz, each with a .sha256.
+# build/keyfence_<version>_<arch>.deb and build/keyfence-<version>-linux-<arch>.tar.gz (amd64 and x86_64 here), each with a .sha256.
 package: build
 	cd $(BUILD_DIR) && cpack -G "DEB;TGZ"
 
