@@ -4,7 +4,7 @@
 # annotations, a job summary and (optionally) SARIF. Exit: 0 clean, 1 secrets found, 2 error.
 #
 # Inputs (environment): KEYFENCE_VERSION (e.g. 0.1.0), KEYFENCE_BASE_URL (releases are at
-# BASE_URL/vVERSION/keyfence-VERSION-linux-x86_64.tar.gz, with a .sha256 beside; default: the release
+# BASE_URL/vVERSION/keyfence-VERSION-linux-ARCH.tar.gz, with a .sha256 beside; default: the release
 # downloads of the GitHub repository the action was taken from), KEYFENCE_SARIF (a
 # file to write, or empty), KEYFENCE_ARGS (more flags for keyfence history), KEYFENCE_CACHE (where
 # unpacked releases are kept; default $RUNNER_TOOL_CACHE or $RUNNER_TEMP).
@@ -24,7 +24,12 @@ if [ -z "$base_url" ]; then
   base_url=https://github.com/$(basename "$owner_dir")/$(basename "$(dirname "$action_path")")/releases/download
 fi
 cache=${KEYFENCE_CACHE:-${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-/tmp}}}/keyfence/$version
-name=keyfence-$version-linux-x86_64
+case $(uname -m) in  # the release tarball built for this runner
+  x86_64) platform=linux-x86_64 ;;
+  aarch64 | arm64) platform=linux-arm64 ;;
+  *) die "no keyfence release is built for $(uname -m)" ;;
+esac
+name=keyfence-$version-$platform
 for tool in curl sha256sum tar jq git; do command -v "$tool" >/dev/null || die "$tool is needed on the runner"; done
 
 # 1. The release, verified against its published checksum before anything of it runs.

@@ -83,13 +83,13 @@ TEST_CASE("GitHub Action: pull_request and push events, annotations, summary, SA
 
     // A tarball whose published checksum does not match is never unpacked or run.
     Release tampered;
-    const fs::path sum = tampered.dir.path() / "v" KEYFENCE_VERSION_STRING / "keyfence-" KEYFENCE_VERSION_STRING "-linux-x86_64.tar.gz.sha256";
-    std::ofstream(sum) << std::string(64, 'a') << "  keyfence-" KEYFENCE_VERSION_STRING "-linux-x86_64.tar.gz\n";
+    const fs::path sum = tampered.dir.path() / "v" KEYFENCE_VERSION_STRING / KEYFENCE_TARBALL_NAME ".tar.gz.sha256";
+    std::ofstream(sum) << std::string(64, 'a') << "  " KEYFENCE_TARBALL_NAME ".tar.gz\n";
     TempDir fresh;
     const ActionRun refused = run_action(repo, "pull_request", pr, tampered, fresh.path());
     CHECK(refused.exit_code == 2);
     CHECK(refused.err.find("checksum mismatch") != std::string::npos);
-    CHECK_FALSE(fs::exists(fresh.path() / "cache" / KEYFENCE_VERSION_STRING / ("keyfence-" KEYFENCE_VERSION_STRING "-linux-x86_64")));
+    CHECK_FALSE(fs::exists(fresh.path() / "cache" / KEYFENCE_VERSION_STRING / (KEYFENCE_TARBALL_NAME)));
 }
 
 TEST_CASE("GitHub Action: with no base-url, the release comes from the repository the action was checked out of") {

@@ -88,8 +88,8 @@ TEST_CASE("make package's CPack step: a lintian-clean .deb that installs a worki
     const std::string dir = out.path().string();
     const auto made = run_shell("cpack --config " + shell_quote(std::string(KEYFENCE_BUILD_DIR) + "/CPackConfig.cmake") + " -G 'DEB;TGZ' -B " + shell_quote(dir));
     REQUIRE_MESSAGE(made.exit_code == 0, made.out << made.err);
-    const std::string deb = dir + "/keyfence_" KEYFENCE_VERSION_STRING "_amd64.deb";
-    const std::string tgz = dir + "/keyfence-" KEYFENCE_VERSION_STRING "-linux-x86_64.tar.gz";
+    const std::string deb = dir + "/" KEYFENCE_DEB_NAME;
+    const std::string tgz = dir + "/" KEYFENCE_TARBALL_NAME ".tar.gz";
     for (const std::string& f : {deb, tgz}) {
         REQUIRE_MESSAGE(fs::exists(f), f);
         CHECK(run_shell("cd " + shell_quote(dir) + " && sha256sum -c " + shell_quote(fs::path(f).filename().string() + ".sha256")).exit_code == 0);
@@ -113,5 +113,5 @@ TEST_CASE("make package's CPack step: a lintian-clean .deb that installs a worki
     const std::string listing = run_shell("tar -tzf " + shell_quote(tgz)).out;
     for (const char* member : {"/bin/keyfence", "/share/man/man1/keyfence.1.gz", "/share/bash-completion/completions/keyfence",
                                "/share/zsh/site-functions/_keyfence", "/share/fish/vendor_completions.d/keyfence.fish", "/share/doc/keyfence/LICENSE"})
-        CHECK_MESSAGE(listing.find("keyfence-" KEYFENCE_VERSION_STRING "-linux-x86_64" + std::string(member)) != std::string::npos, member);
+        CHECK_MESSAGE(listing.find(KEYFENCE_TARBALL_NAME + std::string(member)) != std::string::npos, member);
 }
