@@ -128,14 +128,17 @@ verdict() {  # verdict CONDITION (an awk expression): "met" or "MISSED"
 }
 
 # summary_head [NOTE]: the first two summary lines: the machine (uname -m, nproc, CPU model) and
-# the keyfence binary with the repository's commit (-dirty if tracked files have changes),
-# followed by NOTE.
+# the keyfence binary with the commit it says it was built from (`--version`; else this checkout's
+# commit, -dirty if tracked files have changes), followed by NOTE.
 # shellcheck disable=SC2120  # NOTE is optional
 summary_head() {
     local commit cpu
-    commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
-    if [[ $commit != no-commit && -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
-        commit+="-dirty"
+    commit=$("$keyfence" --version 2>/dev/null | sed -n 's/.*(commit \([0-9a-f]*\)).*/\1/p' | head -n 1)
+    if [[ -z $commit ]]; then
+        commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
+        if [[ $commit != no-commit && -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
+            commit+="-dirty"
+        fi
     fi
     cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
     echo "- machine: $(uname -m), nproc $(nproc), CPU: ${cpu:-unknown}"
