@@ -116,6 +116,41 @@ paths = ['''\.lock$''']
     CHECK(found[0].rule_id == "b");
 }
 
+TEST_CASE("published example values (rules/public-examples.toml) are never findings; keys of their shape are") {
+    const auto& engine = test::builtin_engine();
+    const char* published[] = {
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
+        "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        // jwt.io's payload re-signed with another secret in the debugger
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWUsImlhdCI6MTUxNjIzOTAyMn0."
+        "KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30",
+        // another payload under jwt.io's default signature: a forged demo, valid nowhere
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI5ODc2NTQzMjEiLCJyb2xlIjoiYWRtaW4iLCJpYXQiOjE1MTYyMzkwMjJ9."
+        "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    };
+    for (const std::string value : published) {
+        CAPTURE(value);
+        confirm::SuppressionCounts counts;
+        CHECK(test::scan_text(engine, "aws_secret_access_key = \"" + value + "\"\n", "app.py", &counts).empty());
+        // AWS's values end in EXAMPLE / EXAMPLEKEY, which the placeholder check already knows.
+        CHECK(counts.allowlist + counts.placeholder >= 1);
+    }
+    // The same shapes with other values are still found: the list names values, not formats.
+    const std::string jwt_other_payload =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI3NTQ2Mzg4IiwibmFtZSI6IlRhbyBCcmFuZHQiLCJpYXQiOjE3MDUyMjY1NzMsImV4cCI6MTgwNDEzMjc3N30."
+        "lo8cA5OOVvizD2S-li42PQnulzp3hKMfqh9ZPdWPJmD";
+    CHECK(test::scan_text(engine, "token = \"" + jwt_other_payload + "\"\n", "app.py").size() == 1);
+    const std::string stripe_other = "sk_test_" + test::random_chars(test::kBase62, 24, 41);
+    const auto found = test::scan_text(engine, "stripe.api_key = \"" + stripe_other + "\"\n", "app.py");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule_id == "stripe-test-secret-key");
+}
+
 TEST_CASE("tokens failing their checksum are not secrets") {
     const auto& engine = test::builtin_engine();
     confirm::SuppressionCounts counts;
