@@ -62,6 +62,7 @@ private:
     };
 
     bool rule_applies(std::uint32_t rule, const Input& in) const;
+    static void drop_generic_duplicates(std::vector<Finding>& out, std::size_t first_new);
     static std::string_view line_around(std::string_view text, std::size_t pos, std::unique_ptr<InputFacts>& facts);
     bool keywords_present(std::uint32_t rule, std::string_view match, std::string_view content, std::vector<std::int8_t>& in_input) const;
     void search_window(const Input& in, const Window& w, std::vector<Finding>& out, std::uint64_t& next_start,

@@ -151,6 +151,27 @@ TEST_CASE("published example values (rules/public-examples.toml) are never findi
     CHECK(found[0].rule_id == "stripe-test-secret-key");
 }
 
+TEST_CASE("a value in an Authorization header is a finding whatever its shape, and one key gives one finding") {
+    const auto& engine = test::builtin_engine();
+    const std::string hex40 = test::random_chars("0123456789abcdef", 40, 51);
+    const std::string deepseek_like = "sk-" + test::random_chars("0123456789abcdef", 32, 52);
+    for (const std::string& line : {"curl -H \"Authorization: Bearer " + hex40 + "\" https://api.acme.io/v1/jobs\n",
+                                    "headers = {\"Authorization\": \"Bearer " + deepseek_like + "\"}\n",
+                                    "req.Header.Set(\"Authorization\", \"token " + hex40 + "\")\n"}) {
+        CAPTURE(line);
+        const auto found = test::scan_text(engine, line, "client.go");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].rule_id == "authorization-header-token");
+    }
+    // Mistral's keys have no prefix: its rule (the provider named on the line) and the header rule both
+    // confirm the same bytes; the provider's finding is the one kept.
+    const std::string mistral = test::random_chars(test::kBase62, 32, 53);
+    const auto found = test::scan_text(engine, "curl https://api.mistral.ai/v1/models -H \"Authorization: Bearer " + mistral + "\"\n", "run.sh");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule_id == "mistral-api-key");
+    CHECK(found[0].secret == mistral);
+}
+
 TEST_CASE("tokens failing their checksum are not secrets") {
     const auto& engine = test::builtin_engine();
     confirm::SuppressionCounts counts;
