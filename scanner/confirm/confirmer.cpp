@@ -345,22 +345,27 @@ void Confirmer::confirm(const Input& in, const match::Matcher& m, std::vector<Fi
         out.push_back(std::move(f));
     }
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(), finding_less);
-    drop_generic_duplicates(out, first_new);
+    if (!keep_duplicates_) drop_generic_duplicates(out, first_new);
 }
 
-// One key, one finding: where a generic rule (tag "generic": assignments, Authorization headers) and a
-// provider's rule confirm the very same bytes, the provider's finding says more and the generic one goes.
-void Confirmer::drop_generic_duplicates(std::vector<Finding>& out, std::size_t first_new) {
+// One key, one finding: where a generic rule (tag "generic": assignments, declared secrets, Authorization
+// headers) confirms the very bytes another rule does, only one is kept: a provider's rule says more than a
+// generic one, and of two generic rules the one defined first stands (the narrower rules come first).
+void Confirmer::drop_generic_duplicates(std::vector<Finding>& out, std::size_t first_new) const {
     const auto is_generic = [](const Finding& f) { return std::find(f.tags.begin(), f.tags.end(), "generic") != f.tags.end(); };
-    const auto same_key_from_provider = [&](const Finding& g) {
-        for (std::size_t j = first_new; j < out.size(); ++j)
-            if (!is_generic(out[j]) && out[j].offset == g.offset && out[j].secret == g.secret) return true;
-        return false;
+    const auto rank = [&](const Finding& f) {
+        const auto it = std::find_if(rules_.rules.begin(), rules_.rules.end(), [&](const rules::Rule& r) { return r.id == f.rule_id; });
+        return std::make_pair(is_generic(f), it - rules_.rules.begin());
     };
     std::vector<Finding> kept;
-    for (std::size_t i = first_new; i < out.size(); ++i)
-        if (out[i].secret.empty() || !is_generic(out[i]) || !same_key_from_provider(out[i])) kept.push_back(out[i]);
-    if (kept.size() == out.size() - first_new) return;
+    for (std::size_t i = first_new; i < out.size(); ++i) {
+        Finding& f = out[i];
+        const auto same = f.secret.empty() ? kept.end() : std::find_if(kept.begin(), kept.end(), [&](const Finding& k) {
+            return k.offset == f.offset && k.secret == f.secret && (is_generic(k) || is_generic(f));
+        });
+        if (same == kept.end()) kept.push_back(std::move(f));
+        else if (rank(f) < rank(*same)) *same = std::move(f);
+    }
     out.resize(first_new);
     for (Finding& f : kept) out.push_back(std::move(f));
 }

@@ -41,6 +41,8 @@ public:
     // that). Throws keyfence::Error naming the rule on a bad regex.
     Confirmer(const rules::RuleSet& rules, const match::CompiledRules& compiled);
     ~Confirmer();
+    // See scan::Engine::keep_duplicate_findings.
+    void keep_duplicate_findings() { keep_duplicates_ = true; }
 
     // Compiles every rule regex now, so a bad one is reported before any scan.
     void prepare_all() const;
@@ -62,7 +64,7 @@ private:
     };
 
     bool rule_applies(std::uint32_t rule, const Input& in) const;
-    static void drop_generic_duplicates(std::vector<Finding>& out, std::size_t first_new);
+    void drop_generic_duplicates(std::vector<Finding>& out, std::size_t first_new) const;
     static std::string_view line_around(std::string_view text, std::size_t pos, std::unique_ptr<InputFacts>& facts);
     bool keywords_present(std::uint32_t rule, std::string_view match, std::string_view content, std::vector<std::int8_t>& in_input) const;
     void search_window(const Input& in, const Window& w, std::vector<Finding>& out, std::uint64_t& next_start,
@@ -75,6 +77,7 @@ private:
     const match::CompiledRules& compiled_;
     std::vector<std::unique_ptr<CompiledRule>> compiled_rules_;
     std::vector<CompiledAllowlist> global_allowlists_;
+    bool keep_duplicates_ = false;  // one key, one finding unless asked (drop_generic_duplicates)
 };
 
 // Stable fingerprint of a finding: survives edits elsewhere in the file, rebases and moves.

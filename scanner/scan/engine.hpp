@@ -25,6 +25,9 @@ public:
     const rules::RuleSet& rules() const { return *rules_; }
     const match::CompiledRules& compiled() const { return *compiled_; }
     const confirm::Confirmer& confirmer() const { return *confirmer_; }
+    // Report every rule's finding even where two rules confirm the same key (`rules check` tests each
+    // rule's examples on their own); call before scanning.
+    void keep_duplicate_findings() { confirmer_->keep_duplicate_findings(); }
 
 private:
     std::unique_ptr<rules::RuleSet> rules_;  // heap-held so the references below stay valid when Engine moves

@@ -172,6 +172,22 @@ TEST_CASE("a value in an Authorization header is a finding whatever its shape, a
     CHECK(found[0].secret == mistral);
 }
 
+TEST_CASE("a .env declares its secrets by name: every line ending in _KEY, _SECRET, _TOKEN, _PASSWORD is one finding") {
+    const auto& engine = test::builtin_engine();
+    const std::vector<std::string> values = {test::random_chars(test::kBase62, 32, 61), test::random_chars("0123456789abcdef", 64, 62),
+                                             test::random_chars(test::kBase62, 24, 63), test::random_chars(test::kBase62, 40, 64)};
+    // Consecutive lines: a match must not eat the newline the next line's match starts from.
+    const std::string env = "ENCRYPTION_KEY=" + values[0] + "\nSIGNING_KEY=" + values[1] + "\nexport MASTER_KEY=\"" + values[2] +
+                            "\"\nJWT_SIGNING_SECRET=" + values[3] + "\nSTRIPE_PUBLISHABLE_KEY=" + values[0] + "\nSESSION_KEY=${SESSION_KEY}\n";
+    const auto found = test::scan_text(engine, env, "deploy/.env.production");
+    REQUIRE(found.size() == 4);  // JWT_SIGNING_SECRET is also a generic assignment: still one finding
+    for (std::size_t i = 0; i < 4; ++i) CHECK(found[i].secret == values[i]);
+    CHECK(found[0].rule_id == "dotenv-declared-secret");
+    // The same lines in an example file are meant to be replaced; in code they are not .env lines at all.
+    CHECK(test::scan_text(engine, "ENCRYPTION_KEY=" + values[0] + "\n", ".env.example").empty());
+    CHECK(test::scan_text(engine, "ENCRYPTION_KEY=" + values[0] + "\n", "notes.txt").empty());
+}
+
 TEST_CASE("tokens failing their checksum are not secrets") {
     const auto& engine = test::builtin_engine();
     confirm::SuppressionCounts counts;
