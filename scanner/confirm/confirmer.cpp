@@ -103,11 +103,16 @@ Confirmer::CompiledAllowlist Confirmer::compile_allowlist(const rules::Allowlist
     return c;
 }
 
+namespace {
+bool is_generic(const std::vector<std::string>& tags) { return std::find(tags.begin(), tags.end(), "generic") != tags.end(); }
+}  // namespace
+
 struct Confirmer::CompiledRule {
     const rules::Rule* spec = nullptr;
     std::string what;           // "file:line: rule 'id'", for errors
     std::unique_ptr<RE2> path;  // null when the rule applies to every path
     int group = -1;             // secret group; -1: first group that matched, else the whole match
+    bool generic = false;       // tagged "generic": reports a value by its context, not by its shape
 
     // The rule's regex (never called for path-only rules) and allowlists. Throw keyfence::Error on a bad regex.
     const RE2& re() const {
@@ -141,6 +146,7 @@ Confirmer::Confirmer(const rules::RuleSet& rules, const match::CompiledRules& co
         c->what = fmt::format("{}: rule '{}'", r.origin, r.id);
         if (!r.path.empty()) c->path = compile_re2(r.path, c->what + " path");
         if (r.secret_group) c->group = *r.secret_group;
+        c->generic = is_generic(r.tags);
         if (!r.checksum.empty() && !is_known_checksum(r.checksum))
             throw Error(fmt::format("{}: unknown checksum '{}' (known: github-crc32, npm-crc32)", c->what, r.checksum));
         compiled_rules_.push_back(std::move(c));
@@ -208,7 +214,7 @@ bool Confirmer::allowed(const CompiledAllowlist& a, const Input& in, std::string
 
 void Confirmer::search_window(const Input& in, const Window& w, std::vector<Finding>& out, std::uint64_t& next_start,
                               std::unique_ptr<InputFacts>& facts, std::vector<std::int8_t>& keyword_in_input,
-                              SuppressionCounts& counts) const {
+                              std::vector<SecretSpan>& judged_by_provider, SuppressionCounts& counts) const {
     const rules::Rule& rule = rules_.rules[w.rule];
     const CompiledRule& c = *compiled_rules_[w.rule];
     const RE2& re = c.re();
@@ -240,6 +246,8 @@ void Confirmer::search_window(const Input& in, const Window& w, std::vector<Find
         const std::size_t sbegin = static_cast<std::size_t>(secret_piece.data() - text.data());
 
         if (!keywords_present(w.rule, match, text, keyword_in_input)) continue;
+        // From here a provider's rule has judged these bytes, whatever it decides below.
+        if (!c.generic) judged_by_provider.push_back({sbegin, sbegin + secret.size()});
         if (looks_like_placeholder(secret)) {
             ++counts.placeholder;
             continue;
@@ -321,6 +329,7 @@ void Confirmer::confirm(const Input& in, const match::Matcher& m, std::vector<Fi
 
     std::unique_ptr<InputFacts> facts;
     std::vector<std::int8_t> keyword_in_input(compiled_.keywords().size(), -1);  // per keyword: unknown, no, yes
+    std::vector<SecretSpan> judged_by_provider;
     std::uint64_t next_start = 0;  // matches of the current rule starting before this were already searched
     std::uint32_t current = UINT32_MAX;
     bool applies = false;
@@ -330,7 +339,7 @@ void Confirmer::confirm(const Input& in, const match::Matcher& m, std::vector<Fi
             next_start = 0;
             applies = rule_applies(w.rule, in);
         }
-        if (applies) search_window(in, w, out, next_start, facts, keyword_in_input, counts);
+        if (applies) search_window(in, w, out, next_start, facts, keyword_in_input, judged_by_provider, counts);
     }
     for (std::uint32_t r : compiled_.path_only_rules()) {
         if (!compiled_rules_[r]->path || !RE2::PartialMatch(in.path, *compiled_rules_[r]->path)) continue;
@@ -345,26 +354,36 @@ void Confirmer::confirm(const Input& in, const match::Matcher& m, std::vector<Fi
         out.push_back(std::move(f));
     }
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(), finding_less);
-    if (!keep_duplicates_) drop_generic_duplicates(out, first_new);
+    if (!keep_duplicates_) drop_generic_duplicates(out, first_new, judged_by_provider);
 }
 
-// One key, one finding: where a generic rule (tag "generic": assignments, declared secrets, Authorization
-// headers) confirms the very bytes another rule does, only one is kept: a provider's rule says more than a
-// generic one, and of two generic rules the one defined first stands (the narrower rules come first).
-void Confirmer::drop_generic_duplicates(std::vector<Finding>& out, std::size_t first_new) const {
-    const auto is_generic = [](const Finding& f) { return std::find(f.tags.begin(), f.tags.end(), "generic") != f.tags.end(); };
-    const auto rank = [&](const Finding& f) {
-        const auto it = std::find_if(rules_.rules.begin(), rules_.rules.end(), [&](const rules::Rule& r) { return r.id == f.rule_id; });
-        return std::make_pair(is_generic(f), it - rules_.rules.begin());
+// One key, one finding. A generic rule (tag "generic": assignments, declared secrets, Authorization headers)
+// does not report bytes a provider's rule has judged: that rule's finding stands, or its verdict (a failed
+// checksum, a placeholder, an allowlist) does. Where two generic rules confirm the same bytes, the one
+// defined first stands.
+void Confirmer::drop_generic_duplicates(std::vector<Finding>& out, std::size_t first_new,
+                                        const std::vector<SecretSpan>& judged_by_provider) const {
+    const auto generic = [](const Finding& f) { return is_generic(f.tags); };
+    if (std::none_of(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(), generic)) return;
+    const auto rule_index = [&](const Finding& f) {
+        return std::find_if(rules_.rules.begin(), rules_.rules.end(), [&](const rules::Rule& r) { return r.id == f.rule_id; }) -
+               rules_.rules.begin();
     };
     std::vector<Finding> kept;
     for (std::size_t i = first_new; i < out.size(); ++i) {
         Finding& f = out[i];
-        const auto same = f.secret.empty() ? kept.end() : std::find_if(kept.begin(), kept.end(), [&](const Finding& k) {
-            return k.offset == f.offset && k.secret == f.secret && (is_generic(k) || is_generic(f));
-        });
+        if (!generic(f) || f.secret.empty()) {
+            kept.push_back(std::move(f));
+            continue;
+        }
+        const std::uint64_t begin = f.offset, end = f.offset + f.secret.size();
+        if (std::any_of(judged_by_provider.begin(), judged_by_provider.end(),
+                        [&](const SecretSpan& p) { return p.begin < end && begin < p.end; }))
+            continue;
+        const auto same = std::find_if(kept.begin(), kept.end(),
+                                       [&](const Finding& k) { return generic(k) && k.offset == f.offset && k.secret == f.secret; });
         if (same == kept.end()) kept.push_back(std::move(f));
-        else if (rank(f) < rank(*same)) *same = std::move(f);
+        else if (rule_index(f) < rule_index(*same)) *same = std::move(f);
     }
     out.resize(first_new);
     for (Finding& f : kept) out.push_back(std::move(f));

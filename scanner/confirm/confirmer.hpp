@@ -64,12 +64,15 @@ private:
     };
 
     bool rule_applies(std::uint32_t rule, const Input& in) const;
-    void drop_generic_duplicates(std::vector<Finding>& out, std::size_t first_new) const;
+    struct SecretSpan {
+        std::uint64_t begin, end;  // byte offsets of a candidate secret in the input
+    };
+    void drop_generic_duplicates(std::vector<Finding>& out, std::size_t first_new, const std::vector<SecretSpan>& judged_by_provider) const;
     static std::string_view line_around(std::string_view text, std::size_t pos, std::unique_ptr<InputFacts>& facts);
     bool keywords_present(std::uint32_t rule, std::string_view match, std::string_view content, std::vector<std::int8_t>& in_input) const;
     void search_window(const Input& in, const Window& w, std::vector<Finding>& out, std::uint64_t& next_start,
                        std::unique_ptr<InputFacts>& facts, std::vector<std::int8_t>& keyword_in_input,
-                       SuppressionCounts& counts) const;
+                       std::vector<SecretSpan>& judged_by_provider, SuppressionCounts& counts) const;
     bool allowed(const CompiledAllowlist& a, const Input& in, std::string_view secret, std::string_view match,
                  std::string_view line) const;
 
