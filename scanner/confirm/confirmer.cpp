@@ -103,9 +103,7 @@ Confirmer::CompiledAllowlist Confirmer::compile_allowlist(const rules::Allowlist
     return c;
 }
 
-namespace {
 bool is_generic(const std::vector<std::string>& tags) { return std::find(tags.begin(), tags.end(), "generic") != tags.end(); }
-}  // namespace
 
 struct Confirmer::CompiledRule {
     const rules::Rule* spec = nullptr;

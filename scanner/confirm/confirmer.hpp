@@ -85,5 +85,7 @@ private:
 
 // Stable fingerprint of a finding: survives edits elsewhere in the file, rebases and moves.
 std::string fingerprint_of(std::string_view rule_id, std::string_view secret);
+// A rule tagged "generic" judges a key by where it stands (a name, a header, a manifest), not by its shape.
+bool is_generic(const std::vector<std::string>& tags);
 
 }  // namespace keyfence::confirm

@@ -1,5 +1,7 @@
 #include "scan/engine.hpp"
 
+#include <algorithm>
+
 #include "core/line_index.hpp"
 #include "decode/base64.hpp"
 
@@ -22,12 +24,13 @@ void Worker::scan(const Input& in, std::vector<Finding>& out) {
 }
 
 void Worker::scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget, bool decode_base64) {
+    const std::size_t first = out.size();
     matcher_.scan(in.content);
     engine_.confirmer().confirm(in, matcher_, out, suppressed_);
     if (decode_base64) {
         std::vector<std::pair<std::size_t, std::size_t>> runs;
         decode::find_base64_runs(in.content, kBase64MinRun, runs);
-        if (!runs.empty()) scan_base64_runs(in, runs, out, depth, archive_budget);
+        if (!runs.empty()) scan_base64_runs(in, runs, out, first, depth, archive_budget);
     }
     if (!decode::looks_like_archive(in.content)) return;
     if (depth >= archive_limits_.max_depth) {
@@ -45,7 +48,7 @@ void Worker::scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned 
 }
 
 void Worker::scan_base64_runs(const Input& in, const std::vector<std::pair<std::size_t, std::size_t>>& runs, std::vector<Finding>& out,
-                              unsigned depth, std::uint64_t& archive_budget) {
+                              std::size_t own_first, unsigned depth, std::uint64_t& archive_budget) {
     std::unique_ptr<LineIndex> lines;  // of the encoded input, only if a decoded run holds a finding
     std::string decoded;
     std::vector<Finding> found;
@@ -54,6 +57,19 @@ void Worker::scan_base64_runs(const Input& in, const std::vector<std::pair<std::
         found.clear();
         // Decoded once: base64 inside base64 is not decoded again.
         scan_at_depth(Input{decoded, in.path, in.commit}, found, depth, archive_budget, false);
+        // One key, one finding: a generic rule that reported the encoded text itself (a Kubernetes Secret's
+        // data value) does not stand beside what the text decodes to when that is judged in its own right:
+        // a provider's key found inside stands for the run, and a multi-line document (a config file in a
+        // Secret) is scanned as the document it is.
+        const bool judged_inside = decoded.find('\n') != std::string::npos ||
+                                   std::any_of(found.begin(), found.end(), [](const Finding& f) { return !confirm::is_generic(f.tags); });
+        if (judged_inside)
+            out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(own_first), out.end(),
+                                     [&](const Finding& f) {
+                                         return f.encoding.empty() && !f.secret.empty() && confirm::is_generic(f.tags) &&
+                                                f.offset < end && begin < f.offset + f.secret.size();
+                                     }),
+                      out.end());
         if (found.empty()) continue;
         if (!lines) lines = std::make_unique<LineIndex>(in.content);
         const LineCol first = lines->locate(begin), last = lines->locate(end - 1);

@@ -50,8 +50,9 @@ public:
 
 private:
     void scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget, bool decode_base64);
+    // own_first: where the findings of `in` itself begin in `out`.
     void scan_base64_runs(const Input& in, const std::vector<std::pair<std::size_t, std::size_t>>& runs, std::vector<Finding>& out,
-                          unsigned depth, std::uint64_t& archive_budget);
+                          std::size_t own_first, unsigned depth, std::uint64_t& archive_budget);
 
     const Engine& engine_;
     match::Matcher matcher_;

@@ -271,3 +271,57 @@ TEST_CASE("a 1 MB single line and an empty input scan cleanly") {
     CHECK(found[0].column == 600002);
     CHECK(found[0].line_text.size() < 1000);  // cut around the secret
 }
+
+TEST_CASE("a Kubernetes Secret manifest declares its values secret: stringData as given, data in base64, either key order") {
+    const auto& engine = test::builtin_engine();
+    const std::string plain = test::random_chars(test::kBase62, 20, 71);
+    const std::string encoded = test::random_chars(test::kBase62, 32, 72);
+    // kubectl get -o yaml sorts keys: data comes before kind. A --- separates documents, and a ConfigMap's
+    // data after a Secret is not the Secret's.
+    const std::string manifests = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  dsn: \"" + plain +
+                                  "\"\n---\napiVersion: v1\ndata:\n  config.json: " + encoded + "\nkind: Secret\n---\nkind: Secret\n"
+                                  "metadata:\n  name: empty\n---\nkind: ConfigMap\ndata:\n  settings: " + encoded + "\n";
+    const auto found = test::scan_text(engine, manifests, "deploy/k8s/secrets.yaml");
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].rule_id == "kubernetes-secret-stringdata");
+    CHECK(found[0].secret == plain);
+    CHECK(found[1].rule_id == "kubernetes-secret-data");
+    CHECK(found[1].secret == encoded);
+    // A Helm template's value is filled in at deploy time; outside YAML files the words mean nothing.
+    CHECK(test::scan_text(engine, "kind: Secret\nstringData:\n  dsn: {{ .Values.dsn | quote }}\n", "templates/secret.yaml").empty());
+    CHECK(test::scan_text(engine, manifests, "notes.txt").empty());
+    // A data value decoding to a document (a config file kept in a Secret) is scanned as that document:
+    // its placeholder is no finding, its password is one finding, decoded, and the encoded text is not another.
+    const auto b64 = [](const std::string& text) {
+        static const char* digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        std::string o;
+        for (std::size_t i = 0; i < text.size(); i += 3) {
+            const std::size_t n = std::min<std::size_t>(3, text.size() - i);
+            std::uint32_t v = 0;
+            for (std::size_t k = 0; k < 3; ++k) v = v << 8 | (k < n ? static_cast<unsigned char>(text[i + k]) : 0U);
+            for (std::size_t k = 0; k < 4; ++k) o += k <= n ? digits[(v >> (18 - 6 * k)) & 63] : '=';
+        }
+        return o;
+    };
+    const std::string secret_of = "apiVersion: v1\nkind: Secret\ndata:\n  config.yaml: ";
+    CHECK(test::scan_text(engine, secret_of + b64("database:\n  user: app\n  password: placeholder-value\n") + "\n", "secret.yaml").empty());
+    const auto in_doc = test::scan_text(engine, secret_of + b64("database:\n  user: app\n  password: " + plain + "\n") + "\n", "secret.yaml");
+    REQUIRE(in_doc.size() == 1);
+    CHECK(in_doc[0].secret == plain);
+    CHECK(in_doc[0].encoding == "base64");
+}
+
+TEST_CASE("a Terraform variable marked sensitive = true: its committed default is the secret, whatever the variable's name") {
+    const auto& engine = test::builtin_engine();
+    const std::string first = test::random_chars(test::kBase62, 24, 81);
+    const std::string second = test::random_chars(test::kBase62, 24, 82);
+    const std::string tf = "variable \"db_master\" {\n  type      = string\n  default   = \"" + first +
+                           "\"\n  sensitive = true\n}\n\nvariable \"zone\" {\n  default = \"" + second +
+                           "\"\n}\n\nvariable \"hmac\" {\n  sensitive = true\n  default   = \"" + second + "\"\n}\n";
+    const auto found = test::scan_text(engine, tf, "infra/variables.tf");
+    REQUIRE(found.size() == 2);  // zone is not marked sensitive and its name says nothing
+    CHECK(found[0].rule_id == "terraform-sensitive-default");
+    CHECK(found[0].secret == first);
+    CHECK(found[1].secret == second);
+    CHECK(found[1].line == 13);
+}
