@@ -325,3 +325,22 @@ TEST_CASE("a Terraform variable marked sensitive = true: its committed default i
     CHECK(found[1].secret == second);
     CHECK(found[1].line == 13);
 }
+
+TEST_CASE("a key without a prefix counts with its provider named on one of the three lines above it, in any language") {
+    const auto& engine = test::builtin_engine();
+    const std::string deepseek = "sk-" + test::random_chars("0123456789abcdef", 32, 91);
+    const std::string mistral = test::random_chars(test::kBase62, 32, 92);
+    const std::string twilio = "SK" + test::random_chars("0123456789abcdef", 32, 93);
+    const std::string doc = "## DeepSeek 接入\n\nAPI 密钥：" + deepseek + "\n\n## Mistral\nКлюч для стенда:\n\n«" + mistral +
+                            "»\n\n### Twilio (SMS)\nSID: " + twilio + "\n";
+    const auto found = test::scan_text(engine, doc, "docs/接入.md");
+    REQUIRE(found.size() == 3);
+    CHECK(found[0].rule_id == "deepseek-api-key");
+    CHECK(found[0].secret == deepseek);
+    CHECK(found[1].rule_id == "mistral-api-key");
+    CHECK(found[1].secret == mistral);
+    CHECK(found[2].rule_id == "twilio-api-key-sid");
+    CHECK(found[2].secret == twilio);
+    // Four lines down is not nearby: the name heads another part of the document.
+    CHECK(test::scan_text(engine, "## Mistral\none\ntwo\nthree\nOTHER_KEY=" + mistral + "\n", "README.md").empty());
+}
