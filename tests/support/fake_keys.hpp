@@ -3,11 +3,15 @@
 // repository (keyfence scans its own tree clean; a test checks that).
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace keyfence::test {
 
 inline constexpr const char* kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 inline constexpr const char* kUrlSafe = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
+
+// Standard base64 with padding, for inputs that hide a key the scanner must decode.
+std::string base64_encode(std::string_view in);
 
 // Deterministic random text from `alphabet` (seeded; same seed, same string).
 std::string random_chars(const std::string& alphabet, std::size_t n, std::uint64_t seed);

@@ -292,20 +292,9 @@ TEST_CASE("a Kubernetes Secret manifest declares its values secret: stringData a
     CHECK(test::scan_text(engine, manifests, "notes.txt").empty());
     // A data value decoding to a document (a config file kept in a Secret) is scanned as that document:
     // its placeholder is no finding, its password is one finding, decoded, and the encoded text is not another.
-    const auto b64 = [](const std::string& text) {
-        static const char* digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        std::string o;
-        for (std::size_t i = 0; i < text.size(); i += 3) {
-            const std::size_t n = std::min<std::size_t>(3, text.size() - i);
-            std::uint32_t v = 0;
-            for (std::size_t k = 0; k < 3; ++k) v = v << 8 | (k < n ? static_cast<unsigned char>(text[i + k]) : 0U);
-            for (std::size_t k = 0; k < 4; ++k) o += k <= n ? digits[(v >> (18 - 6 * k)) & 63] : '=';
-        }
-        return o;
-    };
     const std::string secret_of = "apiVersion: v1\nkind: Secret\ndata:\n  config.yaml: ";
-    CHECK(test::scan_text(engine, secret_of + b64("database:\n  user: app\n  password: placeholder-value\n") + "\n", "secret.yaml").empty());
-    const auto in_doc = test::scan_text(engine, secret_of + b64("database:\n  user: app\n  password: " + plain + "\n") + "\n", "secret.yaml");
+    CHECK(test::scan_text(engine, secret_of + test::base64_encode("database:\n  user: app\n  password: placeholder-value\n") + "\n", "secret.yaml").empty());
+    const auto in_doc = test::scan_text(engine, secret_of + test::base64_encode("database:\n  user: app\n  password: " + plain + "\n") + "\n", "secret.yaml");
     REQUIRE(in_doc.size() == 1);
     CHECK(in_doc[0].secret == plain);
     CHECK(in_doc[0].encoding == "base64");
