@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/read_buffer.hpp"
 #include "core/stop.hpp"
 
 namespace keyfence::source {
@@ -48,10 +49,11 @@ public:
             ::close(fd);
             return too_big(diags, path, static_cast<std::uint64_t>(st.st_size));
         }
-        buffer.resize(static_cast<std::size_t>(st.st_size));
+        const auto size = static_cast<std::size_t>(st.st_size);
+        char* data = read_buffer_.reserve(size);
         std::size_t got = 0;
-        while (got < buffer.size()) {
-            const ssize_t n = ::read(fd, buffer.data() + got, buffer.size() - got);
+        while (got < size) {
+            const ssize_t n = ::read(fd, data + got, size - got);
             if (n < 0 && errno == EINTR && !stop_requested()) continue;
             if (n < 0) {
                 const int err = errno;
@@ -62,8 +64,7 @@ public:
             got += static_cast<std::size_t>(n);
         }
         ::close(fd);
-        buffer.resize(got);
-        in.content = buffer;
+        in.content = std::string_view(data, got);
         return LoadStatus::kLoaded;
     }
 
@@ -78,6 +79,7 @@ private:
 
     const std::vector<std::string>& files_;
     std::uint64_t max_;
+    ReadBuffer read_buffer_;  // this reader's thread only; in.content points into it until the next load
 };
 
 }  // namespace
@@ -129,17 +131,17 @@ void FileSource::walk(const fs::path& dir) {
         }
         const fs::path& p = it->path();
         if (p.filename() == ".git") continue;  // repository internals are not the work tree
+        // The entry's type comes from readdir's d_type where the file system gives one: no lstat per file.
         std::error_code sec;
-        const fs::file_status link = it->symlink_status(sec);
-        if (fs::is_symlink(link)) {
+        if (it->is_symlink(sec)) {
             const fs::file_status target = fs::status(p, sec);
             if (!fs::exists(target)) diagnostics_.push_back({display(p), "broken symlink"});
             else if (fs::is_regular_file(target)) add_file(p);
             // a symlinked directory is not followed: that is how loops are avoided
             continue;
         }
-        if (fs::is_directory(link)) subdirs.push_back(p);
-        else if (fs::is_regular_file(link)) add_file(p);
+        if (it->is_directory(sec)) subdirs.push_back(p);
+        else if (it->is_regular_file(sec)) add_file(p);
     }
     for (const fs::path& d : subdirs) walk(d);
 }

@@ -72,3 +72,27 @@ TEST_CASE("files over the size limit are skipped with a note, never silently") {
 TEST_CASE("a named path that does not exist is an error") {
     CHECK_THROWS_AS(source::FileSource({"/nonexistent/keyfence/path"}, 100), Error);
 }
+
+TEST_CASE("each loaded file is exactly its own bytes, whatever size the file before it had") {
+    // One reader reuses its buffer: a small file after a large one must not show the large one's tail,
+    // and a file past the buffer's first size (2 MiB) must arrive whole.
+    test::TempDir dir;
+    std::string big(5 << 20, 'b');
+    big.back() = 'Z';
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"1-small.txt", "small"}, {"2-big.bin", big}, {"3-tiny.txt", "t"}, {"4-empty.txt", ""}, {"5-mid.txt", std::string(3 << 20, 'm')}};
+    for (const auto& [name, body] : files) dir.write(name, body);
+    source::FileSource src({dir.path().string()}, 64 << 20);
+    auto reader = src.make_reader();
+    std::string buf;
+    Input in;
+    std::vector<Diagnostic> diags;
+    std::vector<std::pair<std::string, std::string>> got;
+    for (std::size_t i = 0; i < src.job_count(); ++i) {
+        REQUIRE(reader->load(i, buf, in, diags) == source::LoadStatus::kLoaded);
+        got.emplace_back(fs::path(in.path).filename().string(), std::string(in.content));
+    }
+    std::sort(got.begin(), got.end());
+    CHECK(got == files);
+    CHECK(diags.empty());
+}
