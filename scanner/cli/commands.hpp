@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "decode/encodings.hpp"
+
 namespace keyfence::cli {
 
 struct CommonOptions {
@@ -24,6 +26,7 @@ struct ScanArgs {
     std::string color = "auto";
     std::uint64_t max_file_size = 100ull << 20;
     unsigned threads = 0;
+    unsigned max_decode_depth = decode::kDefaultDecodeDepth;  // encodings deep decoded text is scanned again
     std::optional<std::string> timeout;  // --timeout DURATION: stop, report what was scanned, exit 2 (1 if found)
     std::string tool_version;  // for reports that name the tool (SARIF)
     // git commands

@@ -78,6 +78,7 @@ int history_command(const ScanArgs& args) {
 
     scan::ScanOptions sopts;
     sopts.threads = args.threads;
+    sopts.max_decode_depth = args.max_decode_depth;
     sopts.progress = true;
     sopts.stop = hopts.stop;
     scan::ScanResult result = scan::run_scan(engine, history, sopts);

@@ -38,6 +38,10 @@ int main(int argc, char** argv) {
         cmd->add_option("--color", a.color, "Color the text report: auto, always or never")->capture_default_str()->check(CLI::IsMember({"auto", "always", "never"}));
         cmd->add_option("--max-file-size", max_size, "Skip (with a note) files larger than this, e.g. 100MB, 512K")->capture_default_str();
         cmd->add_option("-j,--threads", a.threads, "Worker threads (default: all cores)");
+        cmd->add_option("--max-decode-depth", a.max_decode_depth,
+                        "Decode base64, percent-encoded, hex and \\u/\\x-escaped text and scan it again, up to N encodings deep "
+                        "(0: do not decode)")
+            ->capture_default_str();
         cmd->add_option("--timeout", a.timeout,
                         "Stop after DURATION (30s, 5m, 1h): report what was scanned and exit 2, or 1 if secrets were found "
                         "(default: none; 30s for staged)");

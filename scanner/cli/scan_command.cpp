@@ -17,6 +17,7 @@ int scan_command(const ScanArgs& args) {
 
     scan::ScanOptions sopts;
     sopts.threads = args.threads;
+    sopts.max_decode_depth = args.max_decode_depth;
     sopts.progress = true;
     sopts.stop = &stop_requested();
     sopts.on_job_findings = session.stream_callback();

@@ -45,6 +45,7 @@ int staged_command(const ScanArgs& args) {
 
     scan::ScanOptions sopts;
     sopts.threads = staged->job_count() <= 8 ? 1 : args.threads;  // small commits start no threads
+    sopts.max_decode_depth = args.max_decode_depth;
     sopts.stop = &stop_requested();
     sopts.on_job_findings = session.stream_callback();
     scan::ScanResult result = scan::run_scan(*engine, *staged, sopts);

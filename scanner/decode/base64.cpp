@@ -75,14 +75,13 @@ void decode_into(std::string_view run, std::string& out) {
     }
 }
 
-// At least 90% printable ASCII or whitespace.
+}  // namespace
+
 bool mostly_text(std::string_view s) {
     std::size_t printable = 0;
     for (unsigned char c : s) printable += (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t';
     return !s.empty() && printable * 10 >= s.size() * 9;
 }
-
-}  // namespace
 
 bool decode_base64_text(std::string_view run, std::string& out) {
     // Judge a 64-character prefix first: most runs in source code (hashes, identifiers, images, random

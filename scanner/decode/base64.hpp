@@ -18,4 +18,7 @@ void find_base64_runs(std::string_view content, std::size_t min_run, std::vector
 // (images, compressed data, random bytes: no key to find there).
 bool decode_base64_text(std::string_view run, std::string& out);
 
+// At least 90% printable ASCII or whitespace: decoded bytes worth scanning.
+bool mostly_text(std::string_view s);
+
 }  // namespace keyfence::decode

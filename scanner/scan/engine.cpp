@@ -1,9 +1,11 @@
 #include "scan/engine.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "core/line_index.hpp"
-#include "decode/base64.hpp"
+#include "decode/encodings.hpp"
 
 #include "match/database_cache.hpp"
 
@@ -20,19 +22,22 @@ Engine::Engine(rules::RuleSet rules, const std::optional<std::filesystem::path>&
 
 void Worker::scan(const Input& in, std::vector<Finding>& out) {
     std::uint64_t budget = archive_limits_.max_total_size;
-    scan_at_depth(in, out, 0, budget, true);
+    scan_at_depth(in, out, 0, budget, max_decode_depth_, false);
 }
 
-void Worker::scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget, bool decode_base64) {
+void Worker::scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget, unsigned decodes_left,
+                           bool decoded) {
     const std::size_t first = out.size();
     matcher_.scan(in.content);
     engine_.confirmer().confirm(in, matcher_, out, suppressed_);
-    if (decode_base64) {
-        std::vector<std::pair<std::size_t, std::size_t>> runs;
-        decode::find_base64_runs(in.content, kBase64MinRun, runs);
-        if (!runs.empty()) scan_base64_runs(in, runs, out, first, depth, archive_budget);
+    if (decodes_left > 0) {
+        std::vector<decode::EncodedRun> runs;
+        decode::find_encoded_runs(in.content, runs);
+        if (!runs.empty()) scan_encoded_runs(in, runs, out, first, depth, archive_budget, decodes_left - 1);
     }
-    if (!decode::looks_like_archive(in.content)) return;
+    // Decoded bytes are not opened as archives: \x escapes of a gzip in a Python test are test data, and
+    // base64 and hex are decoded only when they give text.
+    if (decoded || !decode::looks_like_archive(in.content)) return;
     if (depth >= archive_limits_.max_depth) {
         diagnostics_.push_back({in.path, "archive nested too deep: not opened"});
         return;
@@ -41,45 +46,55 @@ void Worker::scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned 
     decode::for_each_member(
         in.content, in.path, archive_limits_, archive_budget,
         [&](const std::string& name, std::string_view data) {
-            scan_at_depth(Input{data, in.path + "!" + name, in.commit}, out, depth + 1, archive_budget, true);
+            scan_at_depth(Input{data, in.path + "!" + name, in.commit}, out, depth + 1, archive_budget, max_decode_depth_, false);
         },
         notes);
     for (std::string& n : notes) diagnostics_.push_back({in.path, std::move(n)});
 }
 
-void Worker::scan_base64_runs(const Input& in, const std::vector<std::pair<std::size_t, std::size_t>>& runs, std::vector<Finding>& out,
-                              std::size_t own_first, unsigned depth, std::uint64_t& archive_budget) {
+void Worker::scan_encoded_runs(const Input& in, const std::vector<decode::EncodedRun>& runs, std::vector<Finding>& out, std::size_t own_first,
+                               unsigned depth, std::uint64_t& archive_budget, unsigned decodes_left) {
     std::unique_ptr<LineIndex> lines;  // of the encoded input, only if a decoded run holds a finding
     std::string decoded;
     std::vector<Finding> found;
-    for (const auto& [begin, end] : runs) {
-        if (!decode::decode_base64_text(in.content.substr(begin, end - begin), decoded)) continue;
+    // A finding of the encoded text itself spans its secret; one found by decoding stands at its run's start.
+    auto overlaps_run = [](const Finding& f, const decode::EncodedRun& run) {
+        const std::size_t end = f.encoding.empty() ? f.offset + f.secret.size() : f.offset + 1;
+        return !f.secret.empty() && f.offset < run.end && run.begin < end;
+    };
+    for (const decode::EncodedRun& run : runs) {
+        if (!decode::decode_run(in.content.substr(run.begin, run.end - run.begin), run.encoding, decoded)) continue;
         found.clear();
-        // Decoded once: base64 inside base64 is not decoded again.
-        scan_at_depth(Input{decoded, in.path, in.commit}, found, depth, archive_budget, false);
-        // One key, one finding: a generic rule that reported the encoded text itself (a Kubernetes Secret's
+        scan_at_depth(Input{decoded, in.path, in.commit}, found, depth, archive_budget, decodes_left, true);
+        // One key, one finding. A generic rule that reported the encoded text itself (a Kubernetes Secret's
         // data value) does not stand beside what the text decodes to when that is judged in its own right:
-        // a provider's key found inside stands for the run, and a multi-line document (a config file in a
-        // Secret) is scanned as the document it is.
-        const bool judged_inside = decoded.find('\n') != std::string::npos ||
+        // a provider's key found inside stands for the run, and a multi-line base64 document (a config
+        // file in a Secret) is scanned as the document it is.
+        const bool judged_inside = (run.encoding == decode::Encoding::kBase64 && decoded.find('\n') != std::string::npos) ||
                                    std::any_of(found.begin(), found.end(), [](const Finding& f) { return !confirm::is_generic(f.tags); });
+        const auto own_begin = out.begin() + static_cast<std::ptrdiff_t>(own_first);
         if (judged_inside)
-            out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(own_first), out.end(),
-                                     [&](const Finding& f) {
-                                         return f.encoding.empty() && !f.secret.empty() && confirm::is_generic(f.tags) &&
-                                                f.offset < end && begin < f.offset + f.secret.size();
-                                     }),
+            out.erase(std::remove_if(own_begin, out.end(),
+                                     [&](const Finding& f) { return f.encoding.empty() && confirm::is_generic(f.tags) && overlaps_run(f, run); }),
                       out.end());
+        // And a key already reported here, as it stands in the encoded text (a percent-encoded URL whose key
+        // has no escape in it) or through another encoding of the same bytes, is not reported again.
+        std::erase_if(found, [&](const Finding& f) {
+            return std::any_of(out.begin() + static_cast<std::ptrdiff_t>(own_first), out.end(),
+                               [&](const Finding& g) { return g.secret == f.secret && overlaps_run(g, run); });
+        });
         if (found.empty()) continue;
         if (!lines) lines = std::make_unique<LineIndex>(in.content);
-        const LineCol first = lines->locate(begin), last = lines->locate(end - 1);
+        const LineCol first = lines->locate(run.begin), last = lines->locate(run.end - 1);
+        const std::string_view name = decode::encoding_name(run.encoding);
         for (Finding& f : found) {
-            f.offset = begin;
+            f.offset = run.begin;
             f.line = first.line;
             f.column = first.column;
             f.end_line = last.line;
             f.end_column = last.column;
-            f.encoding = "base64";
+            // Outermost first: "percent+base64" is base64 inside percent-encoding.
+            f.encoding = f.encoding.empty() ? std::string(name) : fmt::format("{}+{}", name, f.encoding);
             out.push_back(std::move(f));
         }
     }

@@ -9,6 +9,7 @@
 #include "confirm/confirmer.hpp"
 #include "core/finding.hpp"
 #include "decode/archive.hpp"
+#include "decode/encodings.hpp"
 #include "core/input.hpp"
 #include "match/compiled_rules.hpp"
 #include "match/matcher.hpp"
@@ -38,10 +39,12 @@ private:
 // One thread's scanning state: Hyperscan scratch, counters, notes. Not shared.
 class Worker {
 public:
-    explicit Worker(const Engine& engine) : engine_(engine), matcher_(engine.compiled()) {}
+    // max_decode_depth: how many encodings deep decoded text is scanned again (0: not decoded at all).
+    explicit Worker(const Engine& engine, unsigned max_decode_depth = decode::kDefaultDecodeDepth)
+        : engine_(engine), matcher_(engine.compiled()), max_decode_depth_(max_decode_depth) {}
 
-    // One Hyperscan pass over in.content, then confirmation of the candidates; then, for an archive, the
-    // same for each member ("outer!member"). Appends findings to out.
+    // One Hyperscan pass over in.content, then confirmation of the candidates; then the same for what
+    // its encoded runs decode to, and for an archive, for each member ("outer!member"). Appends findings.
     void scan(const Input& in, std::vector<Finding>& out);
 
     const confirm::SuppressionCounts& suppressed() const { return suppressed_; }
@@ -49,18 +52,19 @@ public:
     std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
 
 private:
-    void scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget, bool decode_base64);
+    // decoded: in is what an encoded run decodes to.
+    void scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget, unsigned decodes_left,
+                       bool decoded);
     // own_first: where the findings of `in` itself begin in `out`.
-    void scan_base64_runs(const Input& in, const std::vector<std::pair<std::size_t, std::size_t>>& runs, std::vector<Finding>& out,
-                          std::size_t own_first, unsigned depth, std::uint64_t& archive_budget);
+    void scan_encoded_runs(const Input& in, const std::vector<decode::EncodedRun>& runs, std::vector<Finding>& out, std::size_t own_first,
+                           unsigned depth, std::uint64_t& archive_budget, unsigned decodes_left);
 
     const Engine& engine_;
     match::Matcher matcher_;
+    unsigned max_decode_depth_;
     confirm::SuppressionCounts suppressed_;
     std::vector<Diagnostic> diagnostics_;
     decode::ArchiveLimits archive_limits_;
-    // Base64 runs at least this long are decoded and scanned (shorter ones hold no useful key).
-    static constexpr std::size_t kBase64MinRun = 32;
 };
 
 }  // namespace keyfence::scan

@@ -78,7 +78,7 @@ ScanResult run_scan(const Engine& engine, const source::Source& source, const Sc
     auto work = [&](WorkerResult& r) {
         InterruptibleScope interruptible;  // a read blocked on a FIFO returns EINTR once a stop is asked
         try {
-            Worker worker(engine);
+            Worker worker(engine, options.max_decode_depth);
             auto reader = source.make_reader();
             std::string buffer;
             Input in;

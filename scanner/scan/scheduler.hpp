@@ -30,6 +30,7 @@ struct ScanResult {
 
 struct ScanOptions {
     unsigned threads = 0;  // 0: all cores
+    unsigned max_decode_depth = decode::kDefaultDecodeDepth;
     // Set from a signal handler to stop early; the result is then marked interrupted.
     const std::atomic<bool>* stop = nullptr;
     // Draw a progress line on stderr (only when stderr is a terminal; never in pipes or CI logs).

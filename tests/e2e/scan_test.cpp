@@ -1,5 +1,6 @@
 // End-to-end: the built keyfence binary on temporary files, checking exit codes, reports and notes.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -160,4 +161,23 @@ TEST_CASE("the report is identical for any thread count") {
     CHECK(one.exit_code == 1);
     CHECK(nlohmann::json::parse(one.out).size() == 80);
     CHECK(one.out == eight.out);
+}
+
+TEST_CASE("--max-decode-depth: a key hidden under two encodings is found at the default depth, not at 1, and never at 0") {
+    TempDir dir;
+    const std::string key = base62_crc32_token("ghp", 91);
+    std::string escaped;  // the base64 of a netrc line, every byte percent-encoded, as a URL parameter
+    for (unsigned char c : base64_encode("machine github.com login x password " + key)) escaped += "%" + fmt::format("{:02X}", c);
+    dir.write("callback.txt", "https://ci.example/hook?auth=" + escaped + "\n");
+    auto r = run_keyfence({"scan", "--format", "json", dir.path().string()});
+    CHECK(r.exit_code == 1);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j.size() == 1);
+    CHECK(j[0]["secret"] == key);
+    CHECK(j[0]["encoding"] == "percent+base64");
+    CHECK(j[0]["column"] == 1);  // the encoded span is the whole URL token
+    CHECK(run_keyfence({"scan", "--max-decode-depth", "2", dir.path().string()}).exit_code == 1);
+    CHECK(run_keyfence({"scan", "--max-decode-depth", "1", dir.path().string()}).exit_code == 0);
+    CHECK(run_keyfence({"scan", "--max-decode-depth", "0", dir.path().string()}).exit_code == 0);
+    CHECK(run_keyfence({"scan", "--max-decode-depth", "x", dir.path().string()}).exit_code == 2);
 }

@@ -11,8 +11,8 @@ namespace keyfence::test {
 inline scan::Engine engine_of(const std::string& toml) { return scan::Engine(rules::parse_rule_text(toml, "t.toml", ".")); }
 
 inline std::vector<Finding> scan_text(const scan::Engine& engine, std::string_view text, const std::string& path = "f.txt",
-                                      confirm::SuppressionCounts* counts = nullptr) {
-    scan::Worker worker(engine);
+                                      confirm::SuppressionCounts* counts = nullptr, unsigned max_decode_depth = decode::kDefaultDecodeDepth) {
+    scan::Worker worker(engine, max_decode_depth);
     std::vector<Finding> out;
     worker.scan(Input{text, path, ""}, out);
     if (counts) *counts = worker.suppressed();
