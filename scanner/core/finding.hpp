@@ -22,6 +22,14 @@ struct Place {
     std::string path;
 };
 
+// A finding of a required rule that let a composite rule report (gitleaks' [[rules.required]]).
+struct RequiredFinding {
+    std::string rule_id;
+    std::string secret;
+    std::uint64_t line = 0;
+    std::uint64_t column = 0;
+};
+
 struct Finding {
     std::string rule_id;
     std::string description;
@@ -39,6 +47,7 @@ struct Finding {
     bool binary = false;      // found in binary content (report the byte offset)
     std::string encoding;     // "base64" when found by decoding: the location is the encoded span's
     std::vector<std::string> tags;
+    std::vector<RequiredFinding> required;  // composite rules: what each required rule found nearby
     std::string remediation;            // the rule's line on how to revoke such a key
     std::size_t job = 0;                // which job (file or blob) of its source it came from
     std::optional<CommitInfo> commit;   // history scans: the commit that introduced it

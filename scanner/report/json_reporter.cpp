@@ -18,13 +18,19 @@ nlohmann::ordered_json finding_to_json(const Finding& f, const ReportOptions& op
     j["end_column"] = f.end_column;
     j["offset"] = f.offset;
     j["secret"] = shown_secret(f.secret, how);
-    j["match"] = hide_in(f.match, f.secret, how);
-    j["line_text"] = hide_in(f.line_text, f.secret, how);
+    j["match"] = hide_secrets_in(f.match, f, how);
+    j["line_text"] = hide_secrets_in(f.line_text, f, how);
     j["entropy"] = f.entropy;
     j["fingerprint"] = f.fingerprint;
     j["binary"] = f.binary;
     if (!f.encoding.empty()) j["encoding"] = f.encoding;
     j["tags"] = f.tags;
+    if (!f.required.empty()) {
+        nlohmann::ordered_json req = nlohmann::ordered_json::array();
+        for (const RequiredFinding& r : f.required)
+            req.push_back({{"rule_id", r.rule_id}, {"secret", shown_secret(r.secret, how)}, {"line", r.line}, {"column", r.column}});
+        j["required"] = std::move(req);
+    }
     if (!f.remediation.empty()) j["remediation"] = f.remediation;
     if (f.commit)
         j["commit"] = {{"id", f.commit->id}, {"author_name", f.commit->author_name}, {"author_email", f.commit->author_email},

@@ -101,4 +101,10 @@ std::string hide_in(std::string_view text, std::string_view secret, const Secret
     return out;
 }
 
+std::string hide_secrets_in(std::string_view text, const Finding& f, const SecretStyle& style) {
+    std::string out = hide_in(text, f.secret, style);
+    for (const RequiredFinding& r : f.required) out = hide_in(out, r.secret, style);
+    return out;
+}
+
 }  // namespace keyfence::report

@@ -65,5 +65,7 @@ std::string shown_secret(std::string_view secret, const SecretStyle& style);
 
 // text with every occurrence of secret replaced by its shown form.
 std::string hide_in(std::string_view text, std::string_view secret, const SecretStyle& style);
+// text with the finding's secret and those of its required findings (composite rules) hidden.
+std::string hide_secrets_in(std::string_view text, const Finding& f, const SecretStyle& style);
 
 }  // namespace keyfence::report

@@ -71,7 +71,7 @@ void SarifReporter::write(const std::vector<Finding>& findings, std::ostream& ou
             if (!f.secret.empty()) region = {{"byteOffset", f.offset}, {"byteLength", f.secret.size()}};
         } else {
             region = {{"startLine", f.line}, {"startColumn", f.column}, {"endLine", f.end_line}, {"endColumn", f.end_column + 1}};
-            region["snippet"] = {{"text", hide_in(f.line_text, f.secret, options_.secrets)}};
+            region["snippet"] = {{"text", hide_secrets_in(f.line_text, f, options_.secrets)}};
         }
         Json physical = {{"artifactLocation", {{"uri", uri_of(f.path)}, {"uriBaseId", "%SRCROOT%"}}}};
         if (!region.empty()) physical["region"] = std::move(region);
@@ -87,6 +87,11 @@ void SarifReporter::write(const std::vector<Finding>& findings, std::ostream& ou
         }
         if (!f.also_in.empty()) props["otherPlaces"] = f.also_in.size();
         if (!f.encoding.empty()) props["encoding"] = f.encoding;
+        if (!f.required.empty()) {
+            Json req = Json::array();
+            for (const RequiredFinding& r : f.required) req.push_back(fmt::format("{} at {}:{}", r.rule_id, r.line, r.column));
+            props["required"] = std::move(req);
+        }
         res["properties"] = std::move(props);
         results.push_back(std::move(res));
     }

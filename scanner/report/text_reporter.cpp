@@ -45,7 +45,9 @@ void TextReporter::write(const std::vector<Finding>& findings, std::ostream& out
         if (!f.encoding.empty()) where += fmt::format(" ({}-encoded)", f.encoding);
         out << fmt::format("  {}  {}{}{}  {}\n", where, red, f.rule_id, reset, f.description);
         out << fmt::format("    secret: {}\n", printable(shown_secret(f.secret, options_.secrets)));
-        if (!f.binary) out << fmt::format("    {}{}{}\n", dim, printable(hide_in(f.line_text, f.secret, options_.secrets)), reset);
+        if (!f.binary) out << fmt::format("    {}{}{}\n", dim, printable(hide_secrets_in(f.line_text, f, options_.secrets)), reset);
+        for (const RequiredFinding& r : f.required)
+            out << fmt::format("    with: {} {} at {}:{}\n", r.rule_id, printable(shown_secret(r.secret, options_.secrets)), r.line, r.column);
         if (f.commit)
             out << fmt::format("    commit: {} {} <{}> {}  {}\n", f.commit->id.substr(0, 12), printable(f.commit->author_name),
                                printable(f.commit->author_email), f.commit->date, printable(f.commit->summary));

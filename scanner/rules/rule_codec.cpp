@@ -8,7 +8,7 @@
 namespace keyfence::rules {
 namespace {
 
-constexpr std::string_view kMagic = "KFRULES1";
+constexpr std::string_view kMagic = "KFRULES2";
 
 void put_strings(ByteWriter& w, const std::vector<std::string>& list) {
     w.u32(static_cast<std::uint32_t>(list.size()));
@@ -70,6 +70,15 @@ void put_rule(ByteWriter& w, const Rule& rule) {
     w.u64(std::bit_cast<std::uint64_t>(rule.entropy.value_or(0.0)));
     for (const auto* list : {&rule.keywords, &rule.tags, &rule.examples, &rule.negatives}) put_strings(w, *list);
     put_allowlists(w, rule.allowlists);
+    w.u32(static_cast<std::uint32_t>(rule.required.size()));
+    for (const RequiredRule& q : rule.required) {
+        w.bytes(q.id);
+        for (const std::optional<int>* v : {&q.within_lines, &q.within_columns}) {
+            w.u32(v->has_value());
+            w.u32(static_cast<std::uint32_t>(v->value_or(0)));
+        }
+    }
+    w.u32(rule.skip_report);
 }
 
 bool get_rule(ByteReader& r, Rule& rule) {
@@ -82,7 +91,21 @@ bool get_rule(ByteReader& r, Rule& rule) {
     if (has_entropy) rule.entropy = std::bit_cast<double>(entropy);
     for (auto* list : {&rule.keywords, &rule.tags, &rule.examples, &rule.negatives})
         if (!get_strings(r, *list)) return false;
-    return get_allowlists(r, rule.allowlists);
+    if (!get_allowlists(r, rule.allowlists)) return false;
+    std::uint32_t n = 0, skip = 0;
+    if (!r.count(n, 20)) return false;
+    rule.required.resize(n);
+    for (RequiredRule& q : rule.required) {
+        if (!r.string(q.id)) return false;
+        for (std::optional<int>* v : {&q.within_lines, &q.within_columns}) {
+            std::uint32_t has = 0, value = 0;
+            if (!r.u32(has) || !r.u32(value) || has > 1 || value > INT32_MAX) return false;
+            if (has) *v = static_cast<int>(value);
+        }
+    }
+    if (!r.u32(skip) || skip > 1) return false;
+    rule.skip_report = skip != 0;
+    return true;
 }
 
 }  // namespace

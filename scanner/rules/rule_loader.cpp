@@ -105,6 +105,21 @@ public:
         return a;
     }
 
+    RequiredRule required(const toml::table& tbl, const Rule& owner) const {
+        check_keys(tbl, {"id", "withinLines", "withinColumns"}, {}, "required rule");
+        RequiredRule q;
+        q.id = string(tbl, "id");
+        if (q.id.empty()) throw Error(fmt::format("{}: rule '{}': a required rule has no 'id'", where(name_, tbl.source()), owner.id));
+        for (auto [key, field] : {std::pair{"withinLines", &q.within_lines}, std::pair{"withinColumns", &q.within_columns}}) {
+            if (auto v = number(tbl, key)) {
+                if (*v < 0 || *v != static_cast<int>(*v))
+                    throw Error(fmt::format("{}: rule '{}': {} must be a non-negative integer", where(name_, tbl.source()), owner.id, key));
+                *field = static_cast<int>(*v);
+            }
+        }
+        return q;
+    }
+
     // Accepts both `[[x]]` (array of tables) and the older single `[x]` table.
     template <typename Fn>
     void each_table(const toml::table& parent, std::string_view key, Fn&& fn) const {
@@ -126,8 +141,8 @@ public:
     Rule rule(const toml::table& tbl) const {
         check_keys(tbl,
                    {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlists",
-                    "allowlist", "examples", "negatives", "remediation", "checksum"},
-                   {"required", "skipReport"}, "rule");
+                    "allowlist", "required", "skipReport", "examples", "negatives", "remediation", "checksum"},
+                   {}, "rule");
         Rule r;
         r.origin = where(name_, tbl.source());
         r.id = string(tbl, "id");
@@ -150,6 +165,8 @@ public:
         r.tags = strings(tbl, "tags");
         each_table(tbl, "allowlists", [&](const toml::table& t) { r.allowlists.push_back(allowlist(t, false)); });
         each_table(tbl, "allowlist", [&](const toml::table& t) { r.allowlists.push_back(allowlist(t, false)); });
+        each_table(tbl, "required", [&](const toml::table& t) { r.required.push_back(required(t, r)); });
+        r.skip_report = boolean(tbl, "skipReport").value_or(false);
         r.examples = strings(tbl, "examples");
         r.negatives = strings(tbl, "negatives");
         r.remediation = string(tbl, "remediation");

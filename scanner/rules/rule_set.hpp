@@ -27,6 +27,16 @@ struct Allowlist {
     bool operator==(const Allowlist&) const = default;
 };
 
+// gitleaks' composite rules ([[rules.required]]): a rule with these reports only where each named rule
+// also finds something close enough (see confirm/composite_rules.hpp).
+struct RequiredRule {
+    std::string id;
+    std::optional<int> within_lines;    // at most this many lines above or below
+    std::optional<int> within_columns;  // starting at most this many columns left or right
+
+    bool operator==(const RequiredRule&) const = default;
+};
+
 struct Rule {
     std::string id;
     std::string description;
@@ -37,6 +47,8 @@ struct Rule {
     std::vector<std::string> keywords;  // lowercased
     std::vector<std::string> tags;
     std::vector<Allowlist> allowlists;
+    std::vector<RequiredRule> required;
+    bool skip_report = false;  // found only to serve another rule's `required`, never reported itself
     // keyfence's own keys
     std::vector<std::string> examples;   // must produce a finding of this rule
     std::vector<std::string> negatives;  // must not

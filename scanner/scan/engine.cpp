@@ -16,13 +16,16 @@ Engine::Engine(rules::RuleSet rules, const std::optional<std::filesystem::path>&
     bool from_cache = false;
     compiled_ = std::make_unique<match::CompiledRules>(match::load_or_build(*rules_, cache_dir, &from_cache));
     confirmer_ = std::make_unique<confirm::Confirmer>(*rules_, *compiled_);
+    composites_ = std::make_unique<confirm::CompositeRules>(*rules_);
     // A cached database exists only for rules whose regexes compiled before; new rules are checked now.
     if (!from_cache) confirmer_->prepare_all();
 }
 
 void Worker::scan(const Input& in, std::vector<Finding>& out) {
     std::uint64_t budget = archive_limits_.max_total_size;
+    const std::size_t first = out.size();
     scan_at_depth(in, out, 0, budget, max_decode_depth_, false);
+    engine_.composites().apply(out, first, engine_.keeps_everything());
 }
 
 void Worker::scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget, unsigned decodes_left,

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "confirm/composite_rules.hpp"
 #include "confirm/confirmer.hpp"
 #include "core/finding.hpp"
 #include "decode/archive.hpp"
@@ -26,14 +27,21 @@ public:
     const rules::RuleSet& rules() const { return *rules_; }
     const match::CompiledRules& compiled() const { return *compiled_; }
     const confirm::Confirmer& confirmer() const { return *confirmer_; }
-    // Report every rule's finding even where two rules confirm the same key (`rules check` tests each
-    // rule's examples on their own); call before scanning.
-    void keep_duplicate_findings() { confirmer_->keep_duplicate_findings(); }
+    const confirm::CompositeRules& composites() const { return *composites_; }
+    // Report every rule's finding even where two rules confirm the same key, and skipReport rules' too
+    // (`rules check` tests each rule's examples on their own); call before scanning.
+    void keep_duplicate_findings() {
+        confirmer_->keep_duplicate_findings();
+        keep_everything_ = true;
+    }
+    bool keeps_everything() const { return keep_everything_; }
 
 private:
     std::unique_ptr<rules::RuleSet> rules_;  // heap-held so the references below stay valid when Engine moves
     std::unique_ptr<match::CompiledRules> compiled_;
     std::unique_ptr<confirm::Confirmer> confirmer_;
+    std::unique_ptr<confirm::CompositeRules> composites_;
+    bool keep_everything_ = false;
 };
 
 // One thread's scanning state: Hyperscan scratch, counters, notes. Not shared.

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "support/run.hpp"
 
@@ -36,6 +37,51 @@ negatives = ["demo_1234", "y = demo_83920571"]
     CHECK(r.err.find("example does not produce a finding: no match here") != std::string::npos);
     CHECK(r.err.find("negative produces a finding: y = demo_83920571") != std::string::npos);
     CHECK(r.err.find("2 failed") != std::string::npos);
+}
+
+TEST_CASE("a gitleaks 8.28 composite rule from --config: reported with its required finding, which --redact hides too") {
+    TempDir dir;
+    const auto config = dir.write("gitleaks.toml", R"([[rules]]
+id = "acme-client-id"
+regex = '''acme_id_[a-z0-9]{16}'''
+keywords = ["acme_id_"]
+skipReport = true
+examples = ["acme_id_q8v2m4x7c1z9k3w5"]
+[[rules]]
+id = "acme-client-secret"
+regex = '''acme_secret_[a-z0-9]{32}'''
+keywords = ["acme_secret_"]
+examples = ["acme_id_q8v2m4x7c1z9k3w5 acme_secret_7f3k9q2m8x4c1v6b0n5z2l7j4h8g3d1s"]
+negatives = ["acme_secret_7f3k9q2m8x4c1v6b0n5z2l7j4h8g3d1s"]
+[[rules.required]]
+id = "acme-client-id"
+withinLines = 1
+withinColumns = 40
+)");
+    const std::string id = "acme_id_q8v2m4x7c1z9k3w5", secret = "acme_secret_7f3k9q2m8x4c1v6b0n5z2l7j4h8g3d1s";
+    dir.write("src/client.env", "ACME_ID=" + id + " ACME_SECRET=" + secret + "\n");
+    dir.write("src/alone.env", "ACME_SECRET=" + secret + "\n");
+    auto r = run_keyfence({"rules", "check", config.string()});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);  // a skipReport rule's own examples are still checked
+    CHECK(r.err.find("not used by keyfence") == std::string::npos);
+
+    r = run_keyfence({"scan", "--config", config.string(), "--format", "json", (dir.path() / "src").string()});
+    CHECK(r.exit_code == 1);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j.size() == 1);
+    CHECK(j[0]["rule_id"] == "acme-client-secret");
+    CHECK(j[0]["path"].get<std::string>().ends_with("client.env"));
+    REQUIRE(j[0]["required"].size() == 1);
+    CHECK(j[0]["required"][0]["rule_id"] == "acme-client-id");
+    CHECK(j[0]["required"][0]["secret"] == id);
+    CHECK(j[0]["required"][0]["column"] == 9);
+
+    r = run_keyfence({"scan", "--config", config.string(), "--format", "json", "--redact", (dir.path() / "src").string()});
+    CHECK(r.out.find(id) == std::string::npos);  // neither in "required" nor in line_text
+    CHECK(r.out.find(secret) == std::string::npos);
+    r = run_keyfence({"scan", "--config", config.string(), (dir.path() / "src").string()});
+    CHECK(r.out.find("with: acme-client-id") != std::string::npos);
+    CHECK(r.out.find(id) == std::string::npos);  // masked in the text report
 }
 
 TEST_CASE("keyfence's own tracked files scan clean (test keys are built at run time)") {

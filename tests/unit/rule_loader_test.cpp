@@ -86,8 +86,23 @@ TEST_CASE("unknown keys are errors naming file and line; unused gitleaks keys ar
     CHECK(msg.find("cfg.toml:4") != std::string::npos);
     CHECK(msg.find("regexx") != std::string::npos);
     const auto rs = parse_rule_text("minVersion = \"v8.0.0\"\n[[rules]]\nid = \"a\"\nregex = 'x+'\nskipReport = true\n", "cfg.toml", ".");
-    CHECK(rs.warnings.size() == 2);
-    CHECK(rs.rules.size() == 1);
+    CHECK(rs.warnings.size() == 1);  // minVersion; skipReport is used now
+    REQUIRE(rs.rules.size() == 1);
+    CHECK(rs.rules[0].skip_report);
+}
+
+TEST_CASE("composite rules: [[rules.required]] with withinLines / withinColumns, checked where they are written") {
+    const auto rs = parse_rule_text("[[rules]]\nid = \"a\"\nregex = 'x+'\n[[rules.required]]\nid = \"b\"\nwithinLines = 3\n"
+                                    "[[rules.required]]\nid = \"c\"\nwithinColumns = 40\n[[rules]]\nid = \"b\"\nregex = 'y+'\n"
+                                    "[[rules]]\nid = \"c\"\nregex = 'z+'\n",
+                                    "cfg.toml", ".");
+    CHECK(rs.warnings.empty());
+    REQUIRE(rs.rules[0].required.size() == 2);
+    CHECK(rs.rules[0].required[0] == rules::RequiredRule{"b", 3, std::nullopt});
+    CHECK(rs.rules[0].required[1] == rules::RequiredRule{"c", std::nullopt, 40});
+    CHECK(error_of("[[rules]]\nid = \"a\"\nregex = 'x+'\n[[rules.required]]\nid = \"b\"\nwithinLines = -1\n").find("cfg.toml:4: rule 'a': withinLines must be a non-negative integer") != std::string::npos);
+    CHECK(error_of("[[rules]]\nid = \"a\"\nregex = 'x+'\n[[rules.required]]\nwithinLines = 1\n").find("a required rule has no 'id'") != std::string::npos);
+    CHECK(error_of("[[rules]]\nid = \"a\"\nregex = 'x+'\n[[rules.required]]\nid = \"b\"\nwithin = 1\n").find("unknown required rule key 'within'") != std::string::npos);
 }
 
 TEST_CASE("a rule needs an id and a regex (or a path), ids are unique") {
@@ -158,9 +173,14 @@ condition = "AND"
 paths = ['''fixtures/''']
 regexTarget = "line"
 stopwords = ["dummy"]
+[[rules.required]]
+id = "path-only"
+withinLines = 2
+withinColumns = 7
 [[rules]]
 id = "path-only"
 path = '''\.pem$'''
+skipReport = true
 [[allowlists]]
 targetRules = ["tok"]
 commits = ["abc123"]
