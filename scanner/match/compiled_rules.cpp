@@ -11,9 +11,7 @@
 #include <map>
 
 namespace keyfence::match {
-namespace {
 
-// Go/RE2 spellings Hyperscan's PCRE parser does not know, rewritten to equivalents.
 std::string to_hyperscan_syntax(const std::string& re) {
     std::string out;
     out.reserve(re.size());
@@ -35,6 +33,8 @@ std::string to_hyperscan_syntax(const std::string& re) {
     }
     return out;
 }
+
+namespace {
 
 std::string literal_pattern(const std::string& lit) {
     std::string out;

@@ -34,6 +34,9 @@ struct RuleMatchInfo {
     std::string note;                        // why a fallback mode was chosen
 };
 
+// Go/RE2 spellings Hyperscan's PCRE parser does not know ((?P<name>...)), rewritten to equivalents.
+std::string to_hyperscan_syntax(const std::string& re);
+
 class CompiledRules {
 public:
     // Throws keyfence::Error naming the rule when a regex is invalid for every mode.

@@ -7,12 +7,14 @@
 #include "core/line_index.hpp"
 #include "decode/encodings.hpp"
 
+#include "core/text.hpp"
+#include "match/binary_rules.hpp"
 #include "match/database_cache.hpp"
 
 namespace keyfence::scan {
 
 Engine::Engine(rules::RuleSet rules, const std::optional<std::filesystem::path>& cache_dir)
-    : rules_(std::make_unique<rules::RuleSet>(std::move(rules))) {
+    : rules_(std::make_unique<rules::RuleSet>(std::move(rules))), cache_dir_(cache_dir) {
     bool from_cache = false;
     compiled_ = std::make_unique<match::CompiledRules>(match::load_or_build(*rules_, cache_dir, &from_cache));
     confirmer_ = std::make_unique<confirm::Confirmer>(*rules_, *compiled_);
@@ -20,6 +22,20 @@ Engine::Engine(rules::RuleSet rules, const std::optional<std::filesystem::path>&
     // A cached database exists only for rules whose regexes compiled before; new rules are checked now.
     if (!from_cache) confirmer_->prepare_all();
 }
+
+const Engine& Engine::for_binary() const {
+    if (is_binary_variant_) return *this;
+    std::call_once(binary_once_, [&] {
+        std::optional<rules::RuleSet> variant = match::binary_variant(*rules_);
+        if (!variant) return;
+        binary_ = std::make_unique<Engine>(std::move(*variant), cache_dir_);
+        binary_->is_binary_variant_ = true;
+        if (keep_everything_) binary_->keep_duplicate_findings();
+    });
+    return binary_ ? *binary_ : *this;
+}
+
+Worker::~Worker() = default;
 
 void Worker::scan(const Input& in, std::vector<Finding>& out) {
     std::uint64_t budget = archive_limits_.max_total_size;
@@ -31,8 +47,14 @@ void Worker::scan(const Input& in, std::vector<Finding>& out) {
 void Worker::scan_at_depth(const Input& in, std::vector<Finding>& out, unsigned depth, std::uint64_t& archive_budget, unsigned decodes_left,
                            bool decoded) {
     const std::size_t first = out.size();
-    matcher_.scan(in.content);
-    engine_.confirmer().confirm(in, matcher_, out, suppressed_);
+    const Engine& engine = looks_binary(in.content) ? engine_.for_binary() : engine_;
+    match::Matcher* matcher = &matcher_;
+    if (&engine != &engine_) {
+        if (!binary_matcher_) binary_matcher_ = std::make_unique<match::Matcher>(engine.compiled());
+        matcher = binary_matcher_.get();
+    }
+    matcher->scan(in.content);
+    engine.confirmer().confirm(in, *matcher, out, suppressed_);
     if (decodes_left > 0) {
         std::vector<decode::EncodedRun> runs;
         decode::find_encoded_runs(in.content, runs);

@@ -3,6 +3,7 @@
 // every worker thread; each thread scans through its own Worker.
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -35,6 +36,9 @@ public:
         keep_everything_ = true;
     }
     bool keeps_everything() const { return keep_everything_; }
+    // The engine for binary content (see match/binary_rules.hpp): built on first use, the same engine
+    // when no rule changes there. Thread-safe.
+    const Engine& for_binary() const;
 
 private:
     std::unique_ptr<rules::RuleSet> rules_;  // heap-held so the references below stay valid when Engine moves
@@ -42,6 +46,10 @@ private:
     std::unique_ptr<confirm::Confirmer> confirmer_;
     std::unique_ptr<confirm::CompositeRules> composites_;
     bool keep_everything_ = false;
+    std::optional<std::filesystem::path> cache_dir_;
+    bool is_binary_variant_ = false;
+    mutable std::once_flag binary_once_;
+    mutable std::unique_ptr<Engine> binary_;
 };
 
 // One thread's scanning state: Hyperscan scratch, counters, notes. Not shared.
@@ -50,6 +58,7 @@ public:
     // max_decode_depth: how many encodings deep decoded text is scanned again (0: not decoded at all).
     explicit Worker(const Engine& engine, unsigned max_decode_depth = decode::kDefaultDecodeDepth)
         : engine_(engine), matcher_(engine.compiled()), max_decode_depth_(max_decode_depth) {}
+    ~Worker();
 
     // One Hyperscan pass over in.content, then confirmation of the candidates; then the same for what
     // its encoded runs decode to, and for an archive, for each member ("outer!member"). Appends findings.
@@ -69,6 +78,7 @@ private:
 
     const Engine& engine_;
     match::Matcher matcher_;
+    std::unique_ptr<match::Matcher> binary_matcher_;  // for engine_.for_binary(), made on the first binary input
     unsigned max_decode_depth_;
     confirm::SuppressionCounts suppressed_;
     std::vector<Diagnostic> diagnostics_;

@@ -181,3 +181,66 @@ TEST_CASE("--max-decode-depth: a key hidden under two encodings is found at the 
     CHECK(run_keyfence({"scan", "--max-decode-depth", "0", dir.path().string()}).exit_code == 0);
     CHECK(run_keyfence({"scan", "--max-decode-depth", "x", dir.path().string()}).exit_code == 2);
 }
+
+TEST_CASE("keys in binary files Python writes (.pyc, SQLite, pickle) are found though glued to the bytes around them") {
+    TempDir dir;
+    const std::vector<std::string> keys = {anthropic_api03(101), openai_project(102), base62_crc32_token("ghp", 103),
+                                           aws_access_key_id(104), stripe_live_secret(105), openrouter(106)};
+    std::string args;
+    for (const std::string& k : keys) args += " " + shell_quote(k);
+    // A .pyc stores each string after a type byte and a length byte (108 characters: 'l'); SQLite packs a
+    // row's columns end to end ("..._api_keysk-ant-..."); a pickle puts a length byte before each string.
+    dir.write("make.py", R"PY(import pickle, py_compile, sqlite3, sys
+keys = sys.argv[1:]
+with open("settings.py", "w") as f:
+    for i, k in enumerate(keys):
+        f.write(f"KEY_{i} = {k!r}\n")
+py_compile.compile("settings.py", cfile="settings.cpython-311.pyc", doraise=True)
+db = sqlite3.connect("app.db")
+db.execute("create table creds (name text, value text)")
+db.executemany("insert into creds values (?, ?)", [(f"service{i}_api_key", k) for i, k in enumerate(keys)])
+db.commit()
+db.close()
+with open("config.pkl", "wb") as f:
+    pickle.dump({f"service{i}_api_key": k for i, k in enumerate(keys)}, f, protocol=4)
+)PY");
+    const auto made = run_shell("cd " + shell_quote(dir.path().string()) + " && python3 make.py" + args + " && rm make.py settings.py");
+    REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+    for (const std::string file : {"settings.cpython-311.pyc", "app.db", "config.pkl"}) {
+        CAPTURE(file);
+        const auto r = run_keyfence({"scan", "--format", "json", (dir.path() / file).string()});
+        CHECK(r.exit_code == 1);
+        const auto j = nlohmann::json::parse(r.out);
+        std::vector<std::string> found;
+        for (const auto& f : j) {
+            CHECK(f["binary"] == true);
+            found.push_back(f["secret"]);
+        }
+        // Fixed-length keys come out exact; a variable-length one (OpenAI, Stripe) glued to the next field's
+        // letters runs on into them, but is reported where it starts.
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            const std::string& k = keys[i];
+            const bool fixed_length = i == 0 || i == 2 || i == 3 || i == 5;
+            CHECK_MESSAGE(std::any_of(found.begin(), found.end(),
+                                      [&](const std::string& s) { return fixed_length ? s == k : s.starts_with(k); }),
+                          k);
+        }
+    }
+}
+
+TEST_CASE("in binary content a key's prefix must still stand where the key starts: random bytes and near misses are not findings") {
+    TempDir dir;
+    std::string blob(1 << 16, '\0');
+    std::uint64_t x = 88172645463325252ull;
+    for (char& c : blob) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        c = static_cast<char>(x & 0xff);
+    }
+    // Prefixes with too short a body among the random bytes.
+    blob.replace(100, 30, std::string("gsk_") + "abcdefghijklmnopqrstuvwxyz");
+    blob.replace(300, 16, std::string("AKIA") + "ABCDEFGH2345");
+    blob[316] = '\x01';
+    dir.write("random.bin", blob);
+    const auto r = run_keyfence({"scan", (dir.path() / "random.bin").string()});
+    CHECK_MESSAGE(r.exit_code == 0, r.out);
+}

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/error.hpp"
+#include "match/binary_rules.hpp"
 #include "match/matcher.hpp"
 #include "support/engine_helpers.hpp"
 
@@ -61,4 +62,23 @@ TEST_CASE("the matcher merges nearby hits of one rule into few clusters") {
     m.scan(text);
     CHECK(m.raw_matches().size() < 10);  // 1.3 MB of hits, each cluster at most 1 MB
     CHECK(test::scan_text(engine, text).size() == 100000);  // and confirmation still finds every one
+}
+
+TEST_CASE("binary content: a rule keeps its prefix but drops the word boundaries only when the prefix is unmistakable") {
+    using match::binary_regex;
+    CHECK(binary_regex(R"(\b(sk-ant-api03-[A-Za-z0-9_-]{93}AA)(?:[^A-Za-z0-9_-]|$))") == R"((sk-ant-api03-[A-Za-z0-9_-]{93}AA))");
+    CHECK(binary_regex(R"(\b((?:AKIA|ABIA|ACCA)[A-Z2-7]{16})\b)") == R"(((?:AKIA|ABIA|ACCA)[A-Z2-7]{16}))");
+    CHECK(binary_regex(R"(\b((?:sk|rk)_live_[A-Za-z0-9]{24,247})(?:[^A-Za-z0-9_-]|$))") == R"(((?:sk|rk)_live_[A-Za-z0-9]{24,247}))");
+    CHECK(binary_regex(R"(\b(EAAA[A-Za-z0-9_-]{60}|sq0atp-[A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$))") ==
+          R"((EAAA[A-Za-z0-9_-]{60}|sq0atp-[A-Za-z0-9_-]{22}))");
+    // Unchanged: a short prefix, a quantified last prefix character, an alternative without a prefix,
+    // a context rule, something after the group other than a boundary.
+    for (const char* kept : {R"(\b(hf_[A-Za-z]{34})(?:[^A-Za-z0-9_-]|$))", R"(\b(abc?[a-z]{30})\b)", R"(\b(sk_live_[a-z]{30}|[a-f0-9]{40})\b)",
+                             R"((?i)deepseek[^\n]{0,40}\b(sk-[a-f0-9]{32}))", R"(\b(?:AKIA|ASIA)[A-Z2-7]{16}\b[\s\S]{0,300}?([A-Za-z0-9/+]{40}))",
+                             R"(\b(ghp_[A-Za-z0-9]{36})["'])", R"(\b((?:ab|cd)?efgh[0-9]{20})\b)"})
+        CHECK_MESSAGE(binary_regex(kept) == kept, kept);
+    // Every rule of the catalog still compiles for binary content.
+    const auto variant = match::binary_variant(rules::load_builtin_rules());
+    REQUIRE(variant.has_value());
+    CHECK_NOTHROW(match::CompiledRules::build(*variant));
 }
