@@ -27,6 +27,10 @@ struct ScanArgs {
     std::uint64_t max_file_size = 100ull << 20;
     unsigned threads = 0;
     unsigned max_decode_depth = decode::kDefaultDecodeDepth;  // encodings deep decoded text is scanned again
+    bool validate = false;               // --validate: ask each key's provider whether it works
+    bool only_live = false;              // --only-live: report only keys the provider accepted
+    std::string fail_on = "any";         // --fail-on: "any" finding, or only a "live" one, fails the run
+    std::string validate_timeout = "5s"; // per request
     std::optional<std::string> timeout;  // --timeout DURATION: stop, report what was scanned, exit 2 (1 if found)
     std::string tool_version;  // for reports that name the tool (SARIF)
     // git commands

@@ -86,6 +86,13 @@ void print_summary(const scan::ScanResult& r) {
                                   std::pair{s.placeholder, "placeholder"}, std::pair{s.checksum, "failed checksum"}})
         if (n) quiet += fmt::format("{}{} {}", quiet.empty() ? "" : ", ", n, what);
     if (!quiet.empty()) line += "; suppressed: " + quiet;
+    std::size_t live = 0, invalid = 0, unknown = 0, validated = 0;
+    for (const Finding& f : r.findings)
+        if (f.validation) {
+            ++validated;
+            (f.validation->status == "live" ? live : f.validation->status == "invalid" ? invalid : unknown)++;
+        }
+    if (validated) line += fmt::format("; validated: {} live, {} invalid, {} unknown", live, invalid, unknown);
     if (r.stats.skipped) line += fmt::format("; {} skipped", r.stats.skipped);
     if (!r.diagnostics.empty()) line += fmt::format("; {} note{}", r.diagnostics.size(), r.diagnostics.size() == 1 ? "" : "s");
     std::cerr << line << "\n";

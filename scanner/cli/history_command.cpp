@@ -76,6 +76,7 @@ int history_command(const ScanArgs& args) {
     }
     scan::Engine engine(std::move(rules), match::default_cache_dir());
 
+    session.set_rules(engine.rules());
     scan::ScanOptions sopts;
     sopts.threads = args.threads;
     sopts.max_decode_depth = args.max_decode_depth;

@@ -42,6 +42,15 @@ int main(int argc, char** argv) {
                         "Decode base64, percent-encoded, hex and \\u/\\x-escaped text and scan it again, up to N encodings deep "
                         "(0: do not decode)")
             ->capture_default_str();
+        cmd->add_flag("--validate", a.validate,
+                      "Send each distinct key found to the host its rule names (HTTPS, one read-only request) and report it live, "
+                      "invalid or unknown; nothing is sent without this flag");
+        cmd->add_flag("--only-live", a.only_live, "With --validate: report only the keys the provider accepted");
+        cmd->add_option("--fail-on", a.fail_on, "Exit 1 on any finding (default) or, with --validate, only on a live one")
+            ->capture_default_str()
+            ->check(CLI::IsMember({"any", "live"}));
+        cmd->add_option("--validate-timeout", a.validate_timeout, "With --validate: the limit for each request (e.g. 5s, 800ms)")
+            ->capture_default_str();
         cmd->add_option("--timeout", a.timeout,
                         "Stop after DURATION (30s, 5m, 1h): report what was scanned and exit 2, or 1 if secrets were found "
                         "(default: none; 30s for staged)");

@@ -30,6 +30,9 @@ public:
     // Replaces the .keyfenceignore loaded from the work tree (the range gate reads the base commit's).
     void set_ignore_list(report::IgnoreList list) { ignore_ = std::move(list); }
 
+    // The rules the findings came from: their [rules.validate] tables serve --validate.
+    void set_rules(const rules::RuleSet& rules) { rules_ = &rules; }
+
     // What the scanned range changes in the gate's own config, for every report format to show.
     void set_config_change(report::ConfigChange change);
 
@@ -57,6 +60,8 @@ private:
     bool streamed_ = false;
     std::atomic<bool> claimed_{false};
     std::string stopped_early_note_;
+    const rules::RuleSet* rules_ = nullptr;
+    void validate(std::vector<Finding>& findings) const;
 };
 
 }  // namespace keyfence::cli

@@ -15,6 +15,7 @@ int scan_command(const ScanArgs& args) {
     scan::Engine engine(load_rules(args.common, root), match::default_cache_dir());
     source::FileSource files(args.paths, args.max_file_size);
 
+    session.set_rules(engine.rules());
     scan::ScanOptions sopts;
     sopts.threads = args.threads;
     sopts.max_decode_depth = args.max_decode_depth;

@@ -43,6 +43,7 @@ int staged_command(const ScanArgs& args) {
     git_side.join();
     if (staged_error) std::rethrow_exception(staged_error);
 
+    session.set_rules(engine->rules());
     scan::ScanOptions sopts;
     sopts.threads = staged->job_count() <= 8 ? 1 : args.threads;  // small commits start no threads
     sopts.max_decode_depth = args.max_decode_depth;

@@ -30,6 +30,13 @@ struct RequiredFinding {
     std::uint64_t column = 0;
 };
 
+// What the provider said of the key under --validate.
+struct Validation {
+    std::string status;    // "live", "invalid" or "unknown"
+    long http_status = 0;  // 0: no HTTP answer
+    std::string detail;    // a short reason: "HTTP 401", "rate limited", "no validator for this rule", a TLS error
+};
+
 struct Finding {
     std::string rule_id;
     std::string description;
@@ -48,6 +55,7 @@ struct Finding {
     std::string encoding;     // "base64" when found by decoding: the location is the encoded span's
     std::vector<std::string> tags;
     std::vector<RequiredFinding> required;  // composite rules: what each required rule found nearby
+    std::optional<Validation> validation;   // --validate only
     std::string remediation;            // the rule's line on how to revoke such a key
     std::size_t job = 0;                // which job (file or blob) of its source it came from
     std::optional<CommitInfo> commit;   // history scans: the commit that introduced it

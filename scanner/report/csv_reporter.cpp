@@ -16,7 +16,8 @@ std::string field(std::string_view v) {
 
 void CsvReporter::write(const std::vector<Finding>& findings, std::ostream& out) const {
     out << "rule_id,description,path,line,column,end_line,end_column,offset,secret,entropy,fingerprint,commit,author_name,"
-           "author_email,date,other_places\r\n";
+           "author_email,date,other_places"
+        << (options_.validated ? ",validation,http_status,validation_detail" : "") << "\r\n";
     // A range that changes the gate's config: one row of its own first, rule_id keyfence-config-change.
     if (const auto& c = options_.config_change; c && c->changed()) {
         std::string what, files;
@@ -27,9 +28,15 @@ void CsvReporter::write(const std::vector<Finding>& findings, std::ostream& out)
     for (const Finding& f : findings) {
         const CommitInfo none;
         const CommitInfo& c = f.commit ? *f.commit : none;
-        out << fmt::format("{},{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{}\r\n", field(f.rule_id), field(f.description), field(f.path), f.line,
+        out << fmt::format("{},{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{}", field(f.rule_id), field(f.description), field(f.path), f.line,
                            f.column, f.end_line, f.end_column, f.offset, field(shown_secret(f.secret, options_.secrets)), f.entropy,
                            f.fingerprint, c.id, field(c.author_name), field(c.author_email), c.date, f.also_in.size());
+        if (options_.validated) {
+            const Validation none{"unknown", 0, ""};
+            const Validation& v = f.validation ? *f.validation : none;
+            out << fmt::format(",{},{},{}", v.status, v.http_status, field(v.detail));
+        }
+        out << "\r\n";
     }
 }
 

@@ -32,6 +32,7 @@ nlohmann::ordered_json finding_to_json(const Finding& f, const ReportOptions& op
         j["required"] = std::move(req);
     }
     if (!f.remediation.empty()) j["remediation"] = f.remediation;
+    if (f.validation) j["validation"] = {{"status", f.validation->status}, {"http_status", f.validation->http_status}, {"detail", f.validation->detail}};
     if (f.commit)
         j["commit"] = {{"id", f.commit->id}, {"author_name", f.commit->author_name}, {"author_email", f.commit->author_email},
                        {"date", f.commit->date}, {"summary", f.commit->summary}};

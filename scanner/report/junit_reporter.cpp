@@ -49,6 +49,7 @@ void JunitReporter::write(const std::vector<Finding>& findings, std::ostream& ou
         out << fmt::format("    <testcase classname=\"{}\" name=\"{} at {}\">\n", xml(f.path), xml(f.rule_id), xml(where));
         std::string body = fmt::format("{} at {}\nsecret: {}\nfingerprint: {}\n", f.description, where, shown_secret(f.secret, options_.secrets),
                                        f.fingerprint);
+        if (f.validation) body += fmt::format("validation: {} ({})\n", f.validation->status, f.validation->detail);
         if (f.commit) body += fmt::format("commit: {} {} <{}> {}\n", f.commit->id, f.commit->author_name, f.commit->author_email, f.commit->date);
         if (!f.remediation.empty()) body += "fix: " + f.remediation + "\n";
         out << fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml(f.description), xml(f.rule_id), xml(body));

@@ -32,6 +32,7 @@ struct ReportOptions {
     std::string tool_version;
     // Set by a range scan whose range changes the gate's config (history A..B); every format reports it.
     std::optional<ConfigChange> config_change;
+    bool validated = false;  // --validate ran: formats with a fixed schema (CSV) add their validation columns
 };
 
 class Reporter {

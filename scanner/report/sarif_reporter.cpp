@@ -62,7 +62,8 @@ void SarifReporter::write(const std::vector<Finding>& findings, std::ostream& ou
         Json res;
         res["ruleId"] = f.rule_id;
         res["ruleIndex"] = rule_index[f.rule_id];
-        res["level"] = "error";
+        // Validated: only a live key is an error; a rejected or unconfirmed one is a warning.
+        res["level"] = !f.validation || f.validation->status == "live" ? "error" : "warning";
         const std::string where = f.path.find('!') != std::string::npos ? " (inside " + f.path + ")" : "";
         res["message"] = {{"text", f.secret.empty() ? f.description + where
                                                     : fmt::format("{}: {}{}", f.description, shown_secret(f.secret, options_.secrets), where)}};
@@ -87,6 +88,8 @@ void SarifReporter::write(const std::vector<Finding>& findings, std::ostream& ou
         }
         if (!f.also_in.empty()) props["otherPlaces"] = f.also_in.size();
         if (!f.encoding.empty()) props["encoding"] = f.encoding;
+        if (f.validation)
+            props["validation"] = {{"status", f.validation->status}, {"httpStatus", f.validation->http_status}, {"detail", f.validation->detail}};
         if (!f.required.empty()) {
             Json req = Json::array();
             for (const RequiredFinding& r : f.required) req.push_back(fmt::format("{} at {}:{}", r.rule_id, r.line, r.column));

@@ -43,7 +43,12 @@ void TextReporter::write(const std::vector<Finding>& findings, std::ostream& out
         std::string where = f.binary ? fmt::format("{} (byte offset {})", printable(f.path), f.offset)
                                      : fmt::format("{}:{}:{}", printable(f.path), f.line, f.column);
         if (!f.encoding.empty()) where += fmt::format(" ({}-encoded)", f.encoding);
-        out << fmt::format("  {}  {}{}{}  {}\n", where, red, f.rule_id, reset, f.description);
+        // Under --validate the status comes first: a LIVE key is the incident to handle now.
+        std::string badge;
+        if (f.validation)
+            badge = f.validation->status == "live" ? fmt::format("{}LIVE{}  ", red, reset) : f.validation->status + "  ";
+        out << fmt::format("  {}{}  {}{}{}  {}\n", badge, where, red, f.rule_id, reset, f.description);
+        if (f.validation) out << fmt::format("    validation: {} ({})\n", f.validation->status, printable(f.validation->detail));
         out << fmt::format("    secret: {}\n", printable(shown_secret(f.secret, options_.secrets)));
         if (!f.binary) out << fmt::format("    {}{}{}\n", dim, printable(hide_secrets_in(f.line_text, f, options_.secrets)), reset);
         for (const RequiredFinding& r : f.required)

@@ -8,7 +8,7 @@
 namespace keyfence::rules {
 namespace {
 
-constexpr std::string_view kMagic = "KFRULES2";
+constexpr std::string_view kMagic = "KFRULES3";
 
 void put_strings(ByteWriter& w, const std::vector<std::string>& list) {
     w.u32(static_cast<std::uint32_t>(list.size()));
@@ -79,6 +79,15 @@ void put_rule(ByteWriter& w, const Rule& rule) {
         }
     }
     w.u32(rule.skip_report);
+    w.u32(rule.validate.has_value());
+    if (const auto& v = rule.validate) {
+        for (const std::string* s : {&v->method, &v->url, &v->body, &v->live_field, &v->origin}) w.bytes(*s);
+        put_strings(w, v->headers);
+        for (const auto* list : {&v->live, &v->invalid}) {
+            w.u32(static_cast<std::uint32_t>(list->size()));
+            for (int s : *list) w.u32(static_cast<std::uint32_t>(s));
+        }
+    }
 }
 
 bool get_rule(ByteReader& r, Rule& rule) {
@@ -105,6 +114,23 @@ bool get_rule(ByteReader& r, Rule& rule) {
     }
     if (!r.u32(skip) || skip > 1) return false;
     rule.skip_report = skip != 0;
+    std::uint32_t has_validator = 0;
+    if (!r.u32(has_validator) || has_validator > 1) return false;
+    if (!has_validator) return true;
+    Validator& v = rule.validate.emplace();
+    for (std::string* s : {&v.method, &v.url, &v.body, &v.live_field, &v.origin})
+        if (!r.string(*s)) return false;
+    if (!get_strings(r, v.headers)) return false;
+    for (auto* list : {&v.live, &v.invalid}) {
+        std::uint32_t k = 0;
+        if (!r.count(k, 4)) return false;
+        list->resize(k);
+        for (int& s : *list) {
+            std::uint32_t value = 0;
+            if (!r.u32(value) || value > 999) return false;
+            s = static_cast<int>(value);
+        }
+    }
     return true;
 }
 

@@ -105,6 +105,42 @@ public:
         return a;
     }
 
+    std::vector<int> statuses(const toml::table& tbl, std::string_view key, std::vector<int> fallback) const {
+        const toml::node* n = tbl.get(key);
+        if (!n) return fallback;
+        const toml::array* arr = n->as_array();
+        std::vector<int> out;
+        if (arr)
+            for (const toml::node& item : *arr)
+                if (auto v = item.value<std::int64_t>(); v && item.is_integer() && *v >= 100 && *v <= 599) out.push_back(static_cast<int>(*v));
+        if (!arr || out.size() != arr->size())
+            throw Error(fmt::format("{}: '{}' must be an array of HTTP statuses (100-599)", where(name_, n->source()), key));
+        return out;
+    }
+
+    Validator validator(const toml::table& tbl, const Rule& owner) const {
+        check_keys(tbl, {"method", "url", "headers", "body", "live", "invalid", "liveField"}, {}, "validate");
+        Validator v;
+        v.origin = where(name_, tbl.source());
+        if (const std::string m = string(tbl, "method"); !m.empty()) v.method = m;
+        if (v.method != "GET" && v.method != "POST")
+            throw Error(fmt::format("{}: rule '{}': validate method must be GET or POST", v.origin, owner.id));
+        v.url = string(tbl, "url");
+        // The rule names the one host a key may go to: fixed, over HTTPS, with no template in it.
+        const std::size_t host_end = v.url.find_first_of("/?#", 8);
+        if (!v.url.starts_with("https://") || v.url.size() <= 8 || v.url.substr(0, host_end).find_first_of("{}@") != std::string::npos)
+            throw Error(fmt::format("{}: rule '{}': validate url must be https://HOST/... with a fixed host, not \"{}\"", v.origin, owner.id, v.url));
+        v.headers = strings(tbl, "headers");
+        for (const std::string& h : v.headers)
+            if (h.find(':') == std::string::npos || h.find_first_of("\r\n") != std::string::npos)
+                throw Error(fmt::format("{}: rule '{}': validate header must be \"Name: value\", not \"{}\"", v.origin, owner.id, h));
+        v.body = string(tbl, "body");
+        v.live = statuses(tbl, "live", v.live);
+        v.invalid = statuses(tbl, "invalid", v.invalid);
+        v.live_field = string(tbl, "liveField");
+        return v;
+    }
+
     RequiredRule required(const toml::table& tbl, const Rule& owner) const {
         check_keys(tbl, {"id", "withinLines", "withinColumns"}, {}, "required rule");
         RequiredRule q;
@@ -141,7 +177,7 @@ public:
     Rule rule(const toml::table& tbl) const {
         check_keys(tbl,
                    {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlists",
-                    "allowlist", "required", "skipReport", "examples", "negatives", "remediation", "checksum"},
+                    "allowlist", "required", "skipReport", "validate", "examples", "negatives", "remediation", "checksum"},
                    {}, "rule");
         Rule r;
         r.origin = where(name_, tbl.source());
@@ -167,6 +203,11 @@ public:
         each_table(tbl, "allowlist", [&](const toml::table& t) { r.allowlists.push_back(allowlist(t, false)); });
         each_table(tbl, "required", [&](const toml::table& t) { r.required.push_back(required(t, r)); });
         r.skip_report = boolean(tbl, "skipReport").value_or(false);
+        if (const toml::node* v = tbl.get("validate")) {
+            const toml::table* t = v->as_table();
+            if (!t) throw Error(fmt::format("{}: rule '{}': 'validate' must be a table", where(name_, v->source()), r.id));
+            r.validate = validator(*t, r);
+        }
         r.examples = strings(tbl, "examples");
         r.negatives = strings(tbl, "negatives");
         r.remediation = string(tbl, "remediation");

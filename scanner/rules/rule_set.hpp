@@ -37,6 +37,21 @@ struct RequiredRule {
     bool operator==(const RequiredRule&) const = default;
 };
 
+// How to ask the provider whether a key works ([rules.validate]), used only under --validate. Templates
+// ({{secret}}) go in the path, query, headers and body; the host is fixed by the rule and must be HTTPS.
+struct Validator {
+    std::string method = "GET";        // GET or POST
+    std::string url;                   // https://host/path?query
+    std::vector<std::string> headers;  // "Name: value"
+    std::string body;
+    std::vector<int> live = {200};            // statuses that mean the key works
+    std::vector<int> invalid = {401, 403};    // statuses that mean the provider rejected it
+    std::string live_field;  // optional: a JSON boolean at the top of a live answer that must be true (Slack's "ok")
+    std::string origin;
+
+    bool operator==(const Validator&) const = default;
+};
+
 struct Rule {
     std::string id;
     std::string description;
@@ -49,6 +64,7 @@ struct Rule {
     std::vector<Allowlist> allowlists;
     std::vector<RequiredRule> required;
     bool skip_report = false;  // found only to serve another rule's `required`, never reported itself
+    std::optional<Validator> validate;
     // keyfence's own keys
     std::vector<std::string> examples;   // must produce a finding of this rule
     std::vector<std::string> negatives;  // must not

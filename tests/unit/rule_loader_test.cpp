@@ -173,6 +173,14 @@ condition = "AND"
 paths = ['''fixtures/''']
 regexTarget = "line"
 stopwords = ["dummy"]
+[rules.validate]
+method = "POST"
+url = "https://api.example.com/v1/check?k={{secret}}"
+headers = ["Authorization: Bearer {{secret}}"]
+body = '{"token": "{{secret}}"}'
+live = [200, 204]
+invalid = [401]
+liveField = "ok"
 [[rules.required]]
 id = "path-only"
 withinLines = 2
@@ -192,6 +200,8 @@ commits = ["abc123"]
     REQUIRE(back.has_value());
     CHECK(*back == rs);
     CHECK_FALSE(back->rules[1].entropy.has_value());
+    REQUIRE(back->rules[0].validate.has_value());
+    CHECK(back->rules[0].validate->live == std::vector<int>{200, 204});
     for (std::size_t cut = 0; cut < bytes.size(); ++cut) CHECK_FALSE(rules::decode_rule_set(bytes.substr(0, cut)).has_value());
     CHECK_FALSE(rules::decode_rule_set(bytes + "x").has_value());
 }
@@ -261,4 +271,19 @@ paths = ['''.*''']
     const rules::Loosening back = rules::loosening(head, base);
     CHECK(back.added_allowlists.empty());
     CHECK(back.removed_rules.empty());
+}
+
+TEST_CASE("[rules.validate]: HTTPS to a fixed host, GET or POST, headers as \"Name: value\", statuses 100-599") {
+    auto with = [](const std::string& table) { return "[[rules]]\nid = \"a\"\nregex = 'x+'\n[rules.validate]\n" + table; };
+    const auto rs = parse_rule_text(with("url = 'https://api.example.com/v1/me'\nheaders = ['x-api-key: {{secret}}']\n"), "cfg.toml", ".");
+    REQUIRE(rs.rules[0].validate.has_value());
+    CHECK(rs.rules[0].validate->method == "GET");
+    CHECK(rs.rules[0].validate->live == std::vector<int>{200});
+    CHECK(rs.rules[0].validate->invalid == std::vector<int>{401, 403});
+    for (const char* url : {"http://api.example.com/", "https://{{secret}}.example.com/", "https://user:{{secret}}@api.example.com/", "ftp://x"})
+        CHECK_MESSAGE(error_of(with(std::string("url = '") + url + "'\n")).find("validate url must be https://HOST") != std::string::npos, url);
+    CHECK(error_of(with("url = 'https://a.example/'\nmethod = 'DELETE'\n")).find("GET or POST") != std::string::npos);
+    CHECK(error_of(with("url = 'https://a.example/'\nheaders = ['no colon']\n")).find("Name: value") != std::string::npos);
+    CHECK(error_of(with("url = 'https://a.example/'\nlive = [42]\n")).find("HTTP statuses") != std::string::npos);
+    CHECK(error_of(with("url = 'https://a.example/'\nverb = 'GET'\n")).find("unknown validate key 'verb'") != std::string::npos);
 }

@@ -1,0 +1,151 @@
+#include "validate/validator.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace keyfence::validate {
+namespace {
+
+std::string replace_all(std::string text, std::string_view token, std::string_view value) {
+    for (std::size_t at = 0; (at = text.find(token, at)) != std::string::npos; at += value.size()) text.replace(at, token.size(), value);
+    return text;
+}
+
+std::string percent_encode(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+        else out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
+std::string host_of(const std::string& url) {
+    const std::size_t start = url.find("://");
+    if (start == std::string::npos) return url;
+    return url.substr(start + 3, url.find_first_of("/?#", start + 3) - (start + 3));
+}
+
+// Holds a place among the requests in flight to one host.
+class HostSlots {
+public:
+    explicit HostSlots(unsigned per_host) : per_host_(per_host) {}
+    void acquire(const std::string& host) {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return busy_[host] < per_host_; });
+        ++busy_[host];
+    }
+    void release(const std::string& host) {
+        {
+            std::lock_guard lock(mutex_);
+            --busy_[host];
+        }
+        cv_.notify_all();
+    }
+
+private:
+    unsigned per_host_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::map<std::string, unsigned> busy_;
+};
+
+struct Job {
+    const rules::Validator* validator;
+    std::string secret;
+    Validation result;
+};
+
+}  // namespace
+
+HttpRequest request_for(const rules::Validator& v, const std::string& secret) {
+    HttpRequest r;
+    r.method = v.method;
+    r.url = replace_all(v.url, "{{secret}}", percent_encode(secret));
+    for (const std::string& h : v.headers) r.headers.push_back(replace_all(h, "{{secret}}", secret));
+    r.body = replace_all(v.body, "{{secret}}", secret);
+    return r;
+}
+
+Validation interpret(const rules::Validator& v, const HttpResponse& r) {
+    if (r.status == 0) return {"unknown", 0, r.error.empty() ? "no answer" : r.error};
+    const auto in = [&](const std::vector<int>& list) { return std::find(list.begin(), list.end(), r.status) != list.end(); };
+    if (in(v.live)) {
+        if (v.live_field.empty()) return {"live", r.status, fmt::format("HTTP {}", r.status)};
+        const auto j = nlohmann::json::parse(r.body, nullptr, false);
+        if (j.is_object() && j.contains(v.live_field) && j[v.live_field].is_boolean())
+            return j[v.live_field].get<bool>() ? Validation{"live", r.status, fmt::format("HTTP {}, {} true", r.status, v.live_field)}
+                                               : Validation{"invalid", r.status, fmt::format("HTTP {}, {} false", r.status, v.live_field)};
+        return {"unknown", r.status, fmt::format("HTTP {} without a boolean {}", r.status, v.live_field)};
+    }
+    if (in(v.invalid)) return {"invalid", r.status, fmt::format("HTTP {}", r.status)};
+    if (r.status == 429) return {"unknown", r.status, "rate limited"};
+    if (r.status >= 300 && r.status < 400)
+        return {"unknown", r.status, fmt::format("redirect{} not followed", r.location.empty() ? "" : " to " + host_of(r.location))};
+    return {"unknown", r.status, fmt::format("HTTP {}", r.status)};
+}
+
+void validate_findings(std::vector<Finding>& findings, const rules::RuleSet& rules, const HttpClient& http, const ValidateOptions& options) {
+    std::map<std::string, const rules::Validator*> by_rule;
+    for (const rules::Rule& r : rules.rules)
+        if (r.validate) by_rule[r.id] = &*r.validate;
+    // Distinct (rule, secret) pairs; findings point at their job by index.
+    std::map<std::pair<std::string, std::string>, std::size_t> index;
+    std::vector<Job> jobs;
+    std::vector<std::size_t> job_of(findings.size(), SIZE_MAX);
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& f = findings[i];
+        const auto v = by_rule.find(f.rule_id);
+        if (v == by_rule.end() || f.secret.empty()) continue;
+        auto [it, fresh] = index.emplace(std::pair{f.rule_id, f.secret}, jobs.size());
+        if (fresh) jobs.push_back({v->second, f.secret, {}});
+        job_of[i] = it->second;
+    }
+
+    const auto deadline = std::chrono::steady_clock::now() + options.budget;
+    HostSlots slots(std::max(1u, options.per_host));
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t j; (j = next.fetch_add(1)) < jobs.size();) {
+            Job& job = jobs[j];
+            HttpRequest req = request_for(*job.validator, job.secret);
+            const std::string host = host_of(req.url);
+            slots.acquire(host);
+            for (int attempt = 0;; ++attempt) {
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+                if (left.count() <= 0) {
+                    job.result = {"unknown", 0, "validation time budget used up"};
+                    break;
+                }
+                req.timeout_ms = static_cast<long>(std::min(options.per_request, left).count());
+                const HttpResponse resp = http.send(req);
+                job.result = interpret(*job.validator, resp);
+                // One retry for a rate limit that says to come back soon.
+                if (resp.status != 429 || attempt > 0) break;
+                char* end = nullptr;
+                const long wait_s = resp.retry_after.empty() ? -1 : std::strtol(resp.retry_after.c_str(), &end, 10);
+                if (wait_s < 0 || end == resp.retry_after.c_str() || *end != '\0' ||
+                    std::chrono::seconds(wait_s) > options.longest_retry_wait)
+                    break;
+                std::this_thread::sleep_for(std::chrono::seconds(wait_s));
+            }
+            slots.release(host);
+        }
+    };
+    const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, options.in_flight), jobs.size()));
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+    for (auto& t : pool) t.join();
+
+    for (std::size_t i = 0; i < findings.size(); ++i)
+        findings[i].validation = job_of[i] == SIZE_MAX ? Validation{"unknown", 0, "no validator for this rule"} : jobs[job_of[i]].result;
+}
+
+}  // namespace keyfence::validate

@@ -1,0 +1,33 @@
+#pragma once
+// Live validation (--validate): each distinct key found is sent to the host its rule's [rules.validate]
+// names, once, and the answer becomes the finding's status: live (the provider accepted it), invalid
+// (rejected: an `invalid` status, or a false `liveField`) or unknown (no validator, network or TLS
+// failure, timeout, rate limit, a redirect, any other status). Nothing here runs without --validate.
+#include <chrono>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "rules/rule_set.hpp"
+#include "validate/http_client.hpp"
+
+namespace keyfence::validate {
+
+struct ValidateOptions {
+    std::chrono::milliseconds per_request{5000};
+    std::chrono::milliseconds budget{120000};  // for all requests together; the rest become unknown
+    unsigned in_flight = 8;                     // requests at once
+    unsigned per_host = 2;                      // of those, to one host
+    std::chrono::milliseconds longest_retry_wait{3000};  // a 429 is retried once if Retry-After is this short
+};
+
+// Sets validation on every finding. One request per distinct (rule, secret), however many files and
+// commits hold it.
+void validate_findings(std::vector<Finding>& findings, const rules::RuleSet& rules, const HttpClient& http, const ValidateOptions& options);
+
+// The request a validator makes for a secret: {{secret}} filled in (percent-encoded in the URL).
+HttpRequest request_for(const rules::Validator& v, const std::string& secret);
+
+// How a validator reads an answer.
+Validation interpret(const rules::Validator& v, const HttpResponse& r);
+
+}  // namespace keyfence::validate
