@@ -10,6 +10,7 @@
 #include "cli/watchdog.hpp"
 #include "core/stop.hpp"
 #include "report/json_reporter.hpp"
+#include "match/database_cache.hpp"
 #include "validate/validator.hpp"
 
 namespace keyfence::cli {
@@ -108,6 +109,8 @@ void ReportSession::validate(std::vector<Finding>& findings) const {
     }
     validate::ValidateOptions opts;
     opts.per_request = parse_duration(args_.validate_timeout);
+    std::optional<validate::ValidationCache> cache;
+    if (const auto dir = match::default_cache_dir()) opts.cache = &cache.emplace(*dir / "validation.json");
     validate::validate_findings(findings, *rules_, *http, opts);
 }
 

@@ -108,13 +108,19 @@ void validate_findings(std::vector<Finding>& findings, const rules::RuleSet& rul
         if (fresh) jobs.push_back({v->second, f.secret, {}});
         job_of[i] = it->second;
     }
+    // Verdicts of the last day need no request.
+    std::vector<std::size_t> to_ask;
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+        if (auto known = options.cache ? options.cache->find(*jobs[j].validator, jobs[j].secret) : std::nullopt) jobs[j].result = *known;
+        else to_ask.push_back(j);
+    }
 
     const auto deadline = std::chrono::steady_clock::now() + options.budget;
     HostSlots slots(std::max(1u, options.per_host));
     std::atomic<std::size_t> next{0};
     auto work = [&] {
-        for (std::size_t j; (j = next.fetch_add(1)) < jobs.size();) {
-            Job& job = jobs[j];
+        for (std::size_t n; (n = next.fetch_add(1)) < to_ask.size();) {
+            Job& job = jobs[to_ask[n]];
             HttpRequest req = request_for(*job.validator, job.secret);
             const std::string host = host_of(req.url);
             slots.acquire(host);
@@ -139,10 +145,14 @@ void validate_findings(std::vector<Finding>& findings, const rules::RuleSet& rul
             slots.release(host);
         }
     };
-    const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, options.in_flight), jobs.size()));
+    const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, options.in_flight), to_ask.size()));
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
     for (auto& t : pool) t.join();
+    if (options.cache) {
+        for (std::size_t j : to_ask) options.cache->remember(*jobs[j].validator, jobs[j].secret, jobs[j].result);
+        options.cache->save();
+    }
 
     for (std::size_t i = 0; i < findings.size(); ++i)
         findings[i].validation = job_of[i] == SIZE_MAX ? Validation{"unknown", 0, "no validator for this rule"} : jobs[job_of[i]].result;

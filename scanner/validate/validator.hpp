@@ -9,6 +9,7 @@
 #include "core/finding.hpp"
 #include "rules/rule_set.hpp"
 #include "validate/http_client.hpp"
+#include "validate/validation_cache.hpp"
 
 namespace keyfence::validate {
 
@@ -18,6 +19,7 @@ struct ValidateOptions {
     unsigned in_flight = 8;                     // requests at once
     unsigned per_host = 2;                      // of those, to one host
     std::chrono::milliseconds longest_retry_wait{3000};  // a 429 is retried once if Retry-After is this short
+    ValidationCache* cache = nullptr;                    // optional: a day's verdicts
 };
 
 // Sets validation on every finding. One request per distinct (rule, secret), however many files and

@@ -103,11 +103,14 @@ public:
     int port = 0;
 };
 
-// The environment keyfence sees in these tests: the loopback server, the test CA, no proxy.
+// The environment keyfence sees in these tests: the loopback server, the test CA (next to which the
+// test's own cache directory goes), no proxy.
 struct ValidationEnv {
     ValidationEnv(const std::string& connect_to, const fs::path& ca)
-        : connect(("KEYFENCE_VALIDATE_CONNECT_TO"), connect_to.c_str()), ca_file("KEYFENCE_VALIDATE_CA_FILE", ca.c_str()) {}
-    ScopedEnv connect, ca_file;
+        : cache_dir((ca.parent_path() / "cache").string()), connect(("KEYFENCE_VALIDATE_CONNECT_TO"), connect_to.c_str()),
+          ca_file("KEYFENCE_VALIDATE_CA_FILE", ca.c_str()), cache("KEYFENCE_CACHE_DIR", cache_dir.c_str()) {}
+    std::string cache_dir;
+    ScopedEnv connect, ca_file, cache;
     ScopedEnv p1{"https_proxy", nullptr}, p2{"HTTPS_PROXY", nullptr}, p3{"all_proxy", nullptr}, p4{"ALL_PROXY", nullptr};
 };
 
@@ -173,6 +176,22 @@ TEST_CASE("--validate asks each provider once per distinct key, over verified TL
                 CHECK(q["path"] == "/v1/models");
             }
     }
+    SUBCASE("a second run takes the day's verdicts from the cache: 0600, keyed by hashes, no secret in it") {
+        REQUIRE(run_keyfence({"scan", "--validate", src}).exit_code == 1);
+        const std::size_t asked = server.requests().size();
+        const auto r = run_keyfence({"scan", "--validate", "--format", "json", src});
+        auto f = by_secret(r.out);
+        CHECK(f[live]["validation"]["status"] == "live");
+        CHECK(f[live]["validation"]["detail"] == "HTTP 200 (answered within the last day)");
+        CHECK(f[invalid]["validation"]["status"] == "invalid");
+        // Only the unknown one (GitHub's 403) is asked again.
+        CHECK(server.requests().size() == asked + 1);
+        const fs::path cache = fs::path(env.cache_dir) / "validation.json";
+        REQUIRE(fs::exists(cache));
+        CHECK((fs::status(cache).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+        const std::string text = read_text(cache);
+        for (const std::string& k : {live, invalid, slack_no, retried}) CHECK(text.find(k) == std::string::npos);
+    }
     SUBCASE("--only-live reports only the live key; --fail-on live passes a run whose keys are all dead") {
         auto r = run_keyfence({"scan", "--validate", "--only-live", "--format", "json", src});
         CHECK(r.exit_code == 1);
@@ -189,7 +208,7 @@ TEST_CASE("--validate asks each provider once per distinct key, over verified TL
     SUBCASE("text puts LIVE first; SARIF makes only live keys errors; CSV gains the validation columns") {
         auto r = run_keyfence({"scan", "--validate", "--color", "never", src});
         CHECK(r.out.find("  LIVE  ") != std::string::npos);
-        CHECK(r.out.find("validation: invalid (HTTP 401)") != std::string::npos);
+        CHECK(r.out.find("validation: invalid (HTTP 401") != std::string::npos);
         r = run_keyfence({"scan", "--validate", "--format", "sarif", src});
         const auto sarif = nlohmann::json::parse(r.out);
         int errors = 0;
@@ -197,7 +216,7 @@ TEST_CASE("--validate asks each provider once per distinct key, over verified TL
         CHECK(errors == 3);  // the live key in two files and the one live after a retry
         r = run_keyfence({"scan", "--validate", "--format", "csv", src});
         CHECK(r.out.find("other_places,validation,http_status,validation_detail\r\n") != std::string::npos);
-        CHECK(r.out.find(",live,200,HTTP 200\r\n") != std::string::npos);
+        CHECK(r.out.find(",live,200,HTTP 200") != std::string::npos);
     }
     SUBCASE("--only-live and --fail-on live without --validate are usage errors") {
         CHECK(run_keyfence({"scan", "--only-live", src}).exit_code == 2);
