@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "support/fake_keys.hpp"
+#include "support/git_repo.hpp"
 #include "support/run.hpp"
 
 using namespace keyfence::test;
@@ -272,4 +273,34 @@ TEST_CASE("--validate never calls a key live on a redirect, a wrong certificate,
         CHECK(r.err.find("loopback") != std::string::npos);
         for (const auto& [secret, f] : by_secret(r.out)) CHECK(f["validation"]["status"] == "unknown");
     }
+}
+
+TEST_CASE("history --validate: a key committed twice and since deleted is asked about once; --fail-on live blocks only on it") {
+    TempDir dir;
+    Certificates certs(dir.path());
+    const std::string live = anthropic_api03(221), dead = openai_project(222);
+    Server server(dir.path(), "api", "server", {{live, "live"}, {dead, "invalid"}});
+    Repo repo;
+    repo.write("app/config.py", "ANTHROPIC_API_KEY = '" + live + "'\n");
+    repo.commit("add config");
+    repo.write("scripts/run.sh", "export ANTHROPIC_API_KEY=" + live + "\nexport OPENAI_API_KEY=" + dead + "\n");
+    repo.commit("add script");
+    repo.write("app/config.py", "import os\nANTHROPIC_API_KEY = os.environ['ANTHROPIC_API_KEY']\n");
+    repo.write("scripts/run.sh", "echo nothing\n");
+    repo.commit("remove the keys");
+    ValidationEnv env(server.connect_to(), dir.path() / "ca.pem");
+    auto r = run_keyfence({"history", "--validate", "--format", "json", repo.path().string()});
+    CHECK(r.exit_code == 1);
+    auto f = by_secret(r.out);
+    CHECK(f[live]["validation"]["status"] == "live");
+    CHECK(f[dead]["validation"]["status"] == "invalid");
+    std::map<std::string, int> asked;
+    for (const auto& q : server.requests()) ++asked[q["secret"]];
+    CHECK(asked[live] == 1);
+    CHECK(asked[dead] == 1);
+    r = run_keyfence({"history", "--validate", "--fail-on", "live", "--only-live", "--format", "json", repo.path().string()});
+    CHECK(r.exit_code == 1);
+    f = by_secret(r.out);
+    CHECK(f.size() == 1);
+    CHECK(f.count(live) == 1);
 }

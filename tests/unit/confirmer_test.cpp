@@ -333,3 +333,24 @@ TEST_CASE("a key without a prefix counts with its provider named on one of the t
     // Four lines down is not nearby: the name heads another part of the document.
     CHECK(test::scan_text(engine, "## Mistral\none\ntwo\nthree\nOTHER_KEY=" + mistral + "\n", "README.md").empty());
 }
+
+TEST_CASE("a Kubernetes Secret as JSON (kubectl -o json order or by hand) declares its data secret; a ConfigMap beside it in a List does not") {
+    const std::string value = test::base64_encode("q8Vn4Rb6Tz1Wc3Yp");
+    const std::string sorted = "{\n  \"apiVersion\": \"v1\",\n  \"data\": {\n    \"password\": \"" + value +
+                               "\"\n  },\n  \"kind\": \"Secret\",\n  \"metadata\": {\"name\": \"db\", \"labels\": {\"app\": \"api\"}}\n}\n";
+    auto found = test::scan_text(test::builtin_engine(), sorted, "deploy/secret.json");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule_id == "kubernetes-secret-data-json");
+    CHECK(found[0].secret == value);
+    CHECK(found[0].line == 4);
+    CHECK(test::scan_text(test::builtin_engine(), sorted, "deploy/secret.yaml").empty());  // JSON rule, JSON files
+    const std::string list = "{\"kind\": \"List\", \"items\": [{\"kind\": \"ConfigMap\", \"data\": {\"password\": \"" + value +
+                             "\"}}, {\"kind\": \"Secret\", \"metadata\": {\"name\": \"empty\"}}]}\n";
+    CHECK(test::scan_text(test::builtin_engine(), list, "all.json").empty());
+    // A provider's key inside stands for the Secret: one finding, the key itself.
+    const std::string key = test::openai_project(91);
+    found = test::scan_text(test::builtin_engine(), "{\"data\": {\"OPENAI_API_KEY\": \"" + test::base64_encode(key) + "\"}, \"kind\": \"Secret\"}",
+                            "secret.json");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].secret == key);
+}
