@@ -315,7 +315,7 @@ TEST_CASE("a Terraform variable marked sensitive = true: its committed default i
     CHECK(found[1].line == 13);
 }
 
-TEST_CASE("a key without a prefix counts with its provider named on one of the three lines above it, in any language") {
+TEST_CASE("a key without a prefix counts with its provider named on one of the five lines above it, in any language") {
     const auto& engine = test::builtin_engine();
     const std::string deepseek = "sk-" + test::random_chars("0123456789abcdef", 32, 91);
     const std::string mistral = test::random_chars(test::kBase62, 32, 92);
@@ -330,8 +330,10 @@ TEST_CASE("a key without a prefix counts with its provider named on one of the t
     CHECK(found[1].secret == mistral);
     CHECK(found[2].rule_id == "twilio-api-key-sid");
     CHECK(found[2].secret == twilio);
-    // Four lines down is not nearby: the name heads another part of the document.
-    CHECK(test::scan_text(engine, "## Mistral\none\ntwo\nthree\nOTHER_KEY=" + mistral + "\n", "README.md").empty());
+    // Markdown's usual layout, heading, blank, sentence, blank, code fence, key, is five lines down: nearby.
+    CHECK(test::scan_text(engine, "## Mistral\n\nThe staging key:\n\n```\n" + mistral + "\n```\n", "README.md").size() == 1);
+    // Six lines down is not nearby: the name heads another part of the document.
+    CHECK(test::scan_text(engine, "## Mistral\none\ntwo\nthree\nfour\nfive\nOTHER_KEY=" + mistral + "\n", "README.md").empty());
 }
 
 TEST_CASE("a Kubernetes Secret as JSON (kubectl -o json order or by hand) declares its data secret; a ConfigMap beside it in a List does not") {
