@@ -48,8 +48,11 @@ int rules_list_command(const CommonOptions& common) {
     std::cout << fmt::format("{:<{}}  {:<10}  {}\n", "ID", w, "MATCHING", "DESCRIPTION [KEYWORDS]");
     for (std::size_t i = 0; i < rs.rules.size(); ++i) {
         const auto& r = rs.rules[i];
-        std::cout << fmt::format("{:<{}}  {:<10}  {}{}\n", r.id, w, mode_name(engine.compiled().rule_info(i).mode), r.description,
-                                 r.keywords.empty() ? "" : " [" + join(r.keywords, ", ") + "]");
+        // Where --validate would send this rule's keys, so nobody has to read the TOML to know.
+        std::string host;
+        if (r.validate) host = r.validate->url.substr(8, r.validate->url.find_first_of("/?#", 8) - 8);
+        std::cout << fmt::format("{:<{}}  {:<10}  {}{}{}\n", r.id, w, mode_name(engine.compiled().rule_info(i).mode), r.description,
+                                 r.keywords.empty() ? "" : " [" + join(r.keywords, ", ") + "]", host.empty() ? "" : " (--validate: " + host + ")");
     }
     std::cerr << fmt::format("{} rules from {}\n", rs.rules.size(), rs.source);
     return 0;

@@ -138,6 +138,15 @@ public:
         v.live = statuses(tbl, "live", v.live);
         v.invalid = statuses(tbl, "invalid", v.invalid);
         v.live_field = string(tbl, "liveField");
+        // {{secret}} is the only template; a validator that never sends it would call every key live.
+        std::string all = v.url + '\n' + v.body;
+        for (const std::string& h : v.headers) all += '\n' + h;
+        if (all.find("{{secret}}") == std::string::npos)
+            throw Error(fmt::format("{}: rule '{}': validate never sends {{{{secret}}}} (in url, headers or body)", v.origin, owner.id));
+        for (std::size_t at = 0; (at = all.find("{{", at)) != std::string::npos; at += 2)
+            if (all.compare(at, 10, "{{secret}}") != 0)
+                throw Error(fmt::format("{}: rule '{}': validate template '{}' is unknown (only {{{{secret}}}})", v.origin, owner.id,
+                                        all.substr(at, all.find("}}", at) == std::string::npos ? 12 : all.find("}}", at) + 2 - at)));
         return v;
     }
 

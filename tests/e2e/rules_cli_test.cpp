@@ -22,6 +22,7 @@ TEST_CASE("rules list shows the AI-provider rules with their keywords") {
                            "stripe-live-secret-key", "aws-access-key-id", "github-personal-access-token", "slack-bot-token",
                            "private-key"})
         CHECK_MESSAGE(r.out.find(id) != std::string::npos, id);
+    CHECK(r.out.find("(--validate: api.anthropic.com)") != std::string::npos);  // where a key would be sent
 }
 
 TEST_CASE("rules check fails (exit 2) when an example does not fire or a negative does") {

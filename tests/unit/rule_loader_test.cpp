@@ -276,6 +276,7 @@ paths = ['''.*''']
 TEST_CASE("[rules.validate]: HTTPS to a fixed host, GET or POST, headers as \"Name: value\", statuses 100-599") {
     auto with = [](const std::string& table) { return "[[rules]]\nid = \"a\"\nregex = 'x+'\n[rules.validate]\n" + table; };
     const auto rs = parse_rule_text(with("url = 'https://api.example.com/v1/me'\nheaders = ['x-api-key: {{secret}}']\n"), "cfg.toml", ".");
+    CHECK(rs.rules[0].validate->headers == std::vector<std::string>{"x-api-key: {{secret}}"});
     REQUIRE(rs.rules[0].validate.has_value());
     CHECK(rs.rules[0].validate->method == "GET");
     CHECK(rs.rules[0].validate->live == std::vector<int>{200});
@@ -286,4 +287,7 @@ TEST_CASE("[rules.validate]: HTTPS to a fixed host, GET or POST, headers as \"Na
     CHECK(error_of(with("url = 'https://a.example/'\nheaders = ['no colon']\n")).find("Name: value") != std::string::npos);
     CHECK(error_of(with("url = 'https://a.example/'\nlive = [42]\n")).find("HTTP statuses") != std::string::npos);
     CHECK(error_of(with("url = 'https://a.example/'\nverb = 'GET'\n")).find("unknown validate key 'verb'") != std::string::npos);
+    CHECK(error_of(with("url = 'https://a.example/'\n")).find("validate never sends {{secret}}") != std::string::npos);
+    CHECK(error_of(with("url = 'https://a.example/?k={{secret}}'\nheaders = ['X-Id: {{account}}']\n")).find("template '{{account}}' is unknown") !=
+          std::string::npos);
 }
