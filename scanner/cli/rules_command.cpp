@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "core/text.hpp"
 #include "cli/common.hpp"
 #include "core/error.hpp"
 #include "scan/engine.hpp"
@@ -50,7 +51,7 @@ int rules_list_command(const CommonOptions& common) {
         const auto& r = rs.rules[i];
         // Where --validate would send this rule's keys, so nobody has to read the TOML to know.
         std::string host;
-        if (r.validate) host = r.validate->url.substr(8, r.validate->url.find_first_of("/?#", 8) - 8);
+        if (r.validate) host = url_host(r.validate->url);
         std::cout << fmt::format("{:<{}}  {:<10}  {}{}{}\n", r.id, w, mode_name(engine.compiled().rule_info(i).mode), r.description,
                                  r.keywords.empty() ? "" : " [" + join(r.keywords, ", ") + "]", host.empty() ? "" : " (--validate: " + host + ")");
     }

@@ -41,6 +41,13 @@ bool looks_binary(std::string_view content) {
     return std::memchr(content.data(), '\0', n) != nullptr;
 }
 
+std::string_view url_host(std::string_view url) {
+    const std::size_t start = url.find("://");
+    if (start == std::string_view::npos) return {};
+    const std::string_view rest = url.substr(start + 3);
+    return rest.substr(0, rest.find_first_of("/?#"));
+}
+
 bool uses_unicode_classes(std::string_view regex) {
     for (std::size_t i = 0; i + 1 < regex.size(); ++i) {
         if (regex[i] != '\\') continue;

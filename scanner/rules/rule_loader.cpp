@@ -127,8 +127,8 @@ public:
             throw Error(fmt::format("{}: rule '{}': validate method must be GET or POST", v.origin, owner.id));
         v.url = string(tbl, "url");
         // The rule names the one host a key may go to: fixed, over HTTPS, with no template in it.
-        const std::size_t host_end = v.url.find_first_of("/?#", 8);
-        if (!v.url.starts_with("https://") || v.url.size() <= 8 || v.url.substr(0, host_end).find_first_of("{}@") != std::string::npos)
+        const std::string_view host = url_host(v.url);
+        if (!v.url.starts_with("https://") || host.empty() || host.find_first_of("{}@") != std::string_view::npos)
             throw Error(fmt::format("{}: rule '{}': validate url must be https://HOST/... with a fixed host, not \"{}\"", v.origin, owner.id, v.url));
         v.headers = strings(tbl, "headers");
         for (const std::string& h : v.headers)

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <thread>
 
+#include "core/text.hpp"
+
 namespace keyfence::validate {
 namespace {
 
@@ -25,12 +27,6 @@ std::string percent_encode(std::string_view s) {
         else out += fmt::format("%{:02X}", c);
     }
     return out;
-}
-
-std::string host_of(const std::string& url) {
-    const std::size_t start = url.find("://");
-    if (start == std::string::npos) return url;
-    return url.substr(start + 3, url.find_first_of("/?#", start + 3) - (start + 3));
 }
 
 // Holds a place among the requests in flight to one host.
@@ -88,7 +84,7 @@ Validation interpret(const rules::Validator& v, const HttpResponse& r) {
     if (in(v.invalid)) return {"invalid", r.status, fmt::format("HTTP {}", r.status)};
     if (r.status == 429) return {"unknown", r.status, "rate limited"};
     if (r.status >= 300 && r.status < 400)
-        return {"unknown", r.status, fmt::format("redirect{} not followed", r.location.empty() ? "" : " to " + host_of(r.location))};
+        return {"unknown", r.status, fmt::format("redirect{} not followed", r.location.empty() ? "" : " to " + std::string(url_host(r.location)))};
     return {"unknown", r.status, fmt::format("HTTP {}", r.status)};
 }
 
@@ -122,7 +118,7 @@ void validate_findings(std::vector<Finding>& findings, const rules::RuleSet& rul
         for (std::size_t n; (n = next.fetch_add(1)) < to_ask.size();) {
             Job& job = jobs[to_ask[n]];
             HttpRequest req = request_for(*job.validator, job.secret);
-            const std::string host = host_of(req.url);
+            const std::string host(url_host(req.url));
             slots.acquire(host);
             for (int attempt = 0;; ++attempt) {
                 const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
