@@ -118,10 +118,17 @@ struct Confirmer::CompiledRule {
             auto re = compile_re2(spec->regex, what, uses_unicode_classes(spec->regex) ? Encoding::kUtf8 : Encoding::kBytes);
             if (group > re->NumberOfCapturingGroups())
                 throw Error(fmt::format("{}: secretGroup {} but the regex has {} capture groups", what, group, re->NumberOfCapturingGroups()));
+            // Without a secretGroup the secret is the first group that matched, unnamed groups first:
+            // a named group is a companion a validator sends ({{keyid}}), not the secret.
+            const auto& names = re->CapturingGroupNames();
+            for (bool named : {false, true})
+                for (int g = 1; g <= re->NumberOfCapturingGroups(); ++g)
+                    if (names.contains(g) == named) secret_candidates_.push_back(g);
             re_ = std::move(re);
         });
         return *re_;
     }
+    const std::vector<int>& secret_candidates() const { return secret_candidates_; }  // after re()
     const std::vector<CompiledAllowlist>& allowlists() const {
         std::call_once(allow_once_, [this] {
             for (const auto& a : spec->allowlists) allowlists_.push_back(compile_allowlist(a, what));
@@ -132,6 +139,7 @@ struct Confirmer::CompiledRule {
 private:
     mutable std::once_flag re_once_, allow_once_;
     mutable std::unique_ptr<RE2> re_;
+    mutable std::vector<int> secret_candidates_;
     mutable std::vector<CompiledAllowlist> allowlists_;
 };
 
@@ -232,7 +240,7 @@ void Confirmer::search_window(const Input& in, const Window& w, std::vector<Find
         if (c.group >= 0) {
             secret_piece = groups[static_cast<std::size_t>(c.group)];
         } else {
-            for (int g = 1; g < nsub; ++g)
+            for (int g : c.secret_candidates())
                 if (groups[static_cast<std::size_t>(g)].data() && !groups[static_cast<std::size_t>(g)].empty()) {
                     secret_piece = groups[static_cast<std::size_t>(g)];
                     break;

@@ -8,7 +8,7 @@
 namespace keyfence::rules {
 namespace {
 
-constexpr std::string_view kMagic = "KFRULES3";
+constexpr std::string_view kMagic = "KFRULES4";
 
 void put_strings(ByteWriter& w, const std::vector<std::string>& list) {
     w.u32(static_cast<std::uint32_t>(list.size()));
@@ -81,7 +81,10 @@ void put_rule(ByteWriter& w, const Rule& rule) {
     w.u32(rule.skip_report);
     w.u32(rule.validate.has_value());
     if (const auto& v = rule.validate) {
-        for (const std::string* s : {&v->method, &v->url, &v->body, &v->live_field, &v->origin}) w.bytes(*s);
+        for (const std::string* s : {&v->method, &v->url, &v->body, &v->live_field, &v->basic_auth, &v->origin}) w.bytes(*s);
+        w.u32(v->aws_sigv4.has_value());
+        if (const auto& a = v->aws_sigv4)
+            for (const std::string* s : {&a->key_id, &a->region, &a->service}) w.bytes(*s);
         put_strings(w, v->headers);
         for (const auto* list : {&v->live, &v->invalid}) {
             w.u32(static_cast<std::uint32_t>(list->size()));
@@ -118,8 +121,15 @@ bool get_rule(ByteReader& r, Rule& rule) {
     if (!r.u32(has_validator) || has_validator > 1) return false;
     if (!has_validator) return true;
     Validator& v = rule.validate.emplace();
-    for (std::string* s : {&v.method, &v.url, &v.body, &v.live_field, &v.origin})
+    for (std::string* s : {&v.method, &v.url, &v.body, &v.live_field, &v.basic_auth, &v.origin})
         if (!r.string(*s)) return false;
+    std::uint32_t has_sigv4 = 0;
+    if (!r.u32(has_sigv4) || has_sigv4 > 1) return false;
+    if (has_sigv4) {
+        AwsSigV4& a = v.aws_sigv4.emplace();
+        for (std::string* s : {&a.key_id, &a.region, &a.service})
+            if (!r.string(*s)) return false;
+    }
     if (!get_strings(r, v.headers)) return false;
     for (auto* list : {&v.live, &v.invalid}) {
         std::uint32_t k = 0;

@@ -13,6 +13,7 @@
 #include "core/file_read.hpp"
 #include "core/text.hpp"
 #include "rules/rule_set.hpp"
+#include "rules/templates.hpp"
 
 namespace keyfence::rules {
 namespace {
@@ -119,34 +120,56 @@ public:
     }
 
     Validator validator(const toml::table& tbl, const Rule& owner) const {
-        check_keys(tbl, {"method", "url", "headers", "body", "live", "invalid", "liveField"}, {}, "validate");
+        check_keys(tbl, {"method", "url", "headers", "body", "live", "invalid", "liveField", "basicAuth", "awsSigV4"}, {}, "validate");
         Validator v;
         v.origin = where(name_, tbl.source());
+        const auto fail = [&](const std::string& what) { return Error(fmt::format("{}: rule '{}': validate {}", v.origin, owner.id, what)); };
         if (const std::string m = string(tbl, "method"); !m.empty()) v.method = m;
-        if (v.method != "GET" && v.method != "POST")
-            throw Error(fmt::format("{}: rule '{}': validate method must be GET or POST", v.origin, owner.id));
+        if (v.method != "GET" && v.method != "POST") throw fail("method must be GET or POST");
         v.url = string(tbl, "url");
         // The rule names the one host a key may go to: fixed, over HTTPS, with no template in it.
         const std::string_view host = url_host(v.url);
         if (!v.url.starts_with("https://") || host.empty() || host.find_first_of("{}@") != std::string_view::npos)
-            throw Error(fmt::format("{}: rule '{}': validate url must be https://HOST/... with a fixed host, not \"{}\"", v.origin, owner.id, v.url));
+            throw fail(fmt::format("url must be https://HOST/... with a fixed host, not \"{}\"", v.url));
         v.headers = strings(tbl, "headers");
         for (const std::string& h : v.headers)
             if (h.find(':') == std::string::npos || h.find_first_of("\r\n") != std::string::npos)
-                throw Error(fmt::format("{}: rule '{}': validate header must be \"Name: value\", not \"{}\"", v.origin, owner.id, h));
+                throw fail(fmt::format("header must be \"Name: value\", not \"{}\"", h));
         v.body = string(tbl, "body");
         v.live = statuses(tbl, "live", v.live);
         v.invalid = statuses(tbl, "invalid", v.invalid);
         v.live_field = string(tbl, "liveField");
-        // {{secret}} is the only template; a validator that never sends it would call every key live.
-        std::string all = v.url + '\n' + v.body;
-        for (const std::string& h : v.headers) all += '\n' + h;
-        if (all.find("{{secret}}") == std::string::npos)
-            throw Error(fmt::format("{}: rule '{}': validate never sends {{{{secret}}}} (in url, headers or body)", v.origin, owner.id));
-        for (std::size_t at = 0; (at = all.find("{{", at)) != std::string::npos; at += 2)
-            if (all.compare(at, 10, "{{secret}}") != 0)
-                throw Error(fmt::format("{}: rule '{}': validate template '{}' is unknown (only {{{{secret}}}})", v.origin, owner.id,
-                                        all.substr(at, all.find("}}", at) == std::string::npos ? 12 : all.find("}}", at) + 2 - at)));
+        v.basic_auth = string(tbl, "basicAuth");
+        if (!v.basic_auth.empty() && v.basic_auth.find(':') == std::string::npos) throw fail("basicAuth must be \"USER:PASSWORD\"");
+        if (const toml::node* n = tbl.get("awsSigV4")) {
+            const toml::table* t = n->as_table();
+            if (!t) throw fail("awsSigV4 must be a table (keyId, region, service)");
+            check_keys(*t, {"keyId", "region", "service"}, {}, "validate.awsSigV4");
+            AwsSigV4& a = v.aws_sigv4.emplace();
+            a.key_id = string(*t, "keyId");
+            if (const std::string r = string(*t, "region"); !r.empty()) a.region = r;
+            if (const std::string sv = string(*t, "service"); !sv.empty()) a.service = sv;
+            for (const std::string* part : {&a.region, &a.service})
+                if (part->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+                    throw fail(fmt::format("awsSigV4 region and service are lowercase names, not \"{}\"", *part));
+        }
+
+        // Templates: {{secret}} and the named groups of the rule's regex, nothing else.
+        const std::vector<std::string> groups = named_groups(owner.regex);
+        std::string sent = v.url + '\n' + v.body + '\n' + v.basic_auth;
+        for (const std::string& h : v.headers) sent += '\n' + h;
+        for (const std::string& name : template_names(sent + '\n' + (v.aws_sigv4 ? v.aws_sigv4->key_id : std::string())))
+            if (name != "secret" && std::find(groups.begin(), groups.end(), name) == groups.end())
+                throw fail(fmt::format("template '{{{{{}}}}}' is neither {{{{secret}}}} nor a named group (?P<NAME>...) of the rule's regex", name));
+        const bool sends_secret = sent.find("{{secret}}") != std::string::npos;
+        if (v.aws_sigv4) {
+            // The secret key signs the request; it must never travel in it.
+            if (sends_secret) throw fail("with awsSigV4 the secret only signs the request: remove {{secret}} from url, headers, body and basicAuth");
+            if (template_names(v.aws_sigv4->key_id).empty()) throw fail("awsSigV4 keyId must name the key id, e.g. {{keyid}}");
+        } else if (!sends_secret) {
+            // A validator that never sends the secret would call every key live.
+            throw fail("never sends {{secret}} (in url, headers, body or basicAuth)");
+        }
         return v;
     }
 

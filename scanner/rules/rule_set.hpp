@@ -37,8 +37,19 @@ struct RequiredRule {
     bool operator==(const RequiredRule&) const = default;
 };
 
+// [rules.validate.awsSigV4]: the request is signed with the secret (AWS Signature Version 4), which is
+// then never sent itself; key_id is a template naming the access key id (a named group of the rule).
+struct AwsSigV4 {
+    std::string key_id;
+    std::string region = "us-east-1";
+    std::string service = "sts";
+
+    bool operator==(const AwsSigV4&) const = default;
+};
+
 // How to ask the provider whether a key works ([rules.validate]), used only under --validate. Templates
-// ({{secret}}) go in the path, query, headers and body; the host is fixed by the rule and must be HTTPS.
+// ({{secret}}, and {{NAME}} for a named group (?P<NAME>...) of the rule's regex) go in the path, query,
+// headers, body and basicAuth; the host is fixed by the rule and must be HTTPS.
 struct Validator {
     std::string method = "GET";        // GET or POST
     std::string url;                   // https://host/path?query
@@ -47,6 +58,8 @@ struct Validator {
     std::vector<int> live = {200};            // statuses that mean the key works
     std::vector<int> invalid = {401, 403};    // statuses that mean the provider rejected it
     std::string live_field;  // optional: a JSON boolean at the top of a live answer that must be true (Slack's "ok")
+    std::string basic_auth;  // optional: "USER:PASSWORD" template, sent as Authorization: Basic
+    std::optional<AwsSigV4> aws_sigv4;
     std::string origin;
 
     bool operator==(const Validator&) const = default;

@@ -30,21 +30,21 @@ ValidationCache::ValidationCache(std::filesystem::path file) : file_(std::move(f
     }
 }
 
-std::string ValidationCache::key_of(const rules::Validator& v, const std::string& secret) {
-    return sha256_hex(v.method + '\0' + v.url + '\0' + secret);
+std::string ValidationCache::key_of(const rules::Validator& v, const std::string& identity) {
+    return sha256_hex(v.method + '\0' + v.url + '\0' + identity);
 }
 
-std::optional<Validation> ValidationCache::find(const rules::Validator& v, const std::string& secret) const {
-    const auto it = entries_.find(key_of(v, secret));
+std::optional<Validation> ValidationCache::find(const rules::Validator& v, const std::string& identity) const {
+    const auto it = entries_.find(key_of(v, identity));
     if (it == entries_.end() || !fresh(it->second.at)) return std::nullopt;
     Validation out = it->second.result;
     out.detail += " (answered within the last day)";
     return out;
 }
 
-void ValidationCache::remember(const rules::Validator& v, const std::string& secret, const Validation& result) {
+void ValidationCache::remember(const rules::Validator& v, const std::string& identity, const Validation& result) {
     if (result.status != "live" && result.status != "invalid") return;  // an unknown is asked again next time
-    entries_[key_of(v, secret)] = {result, now_seconds()};
+    entries_[key_of(v, identity)] = {result, now_seconds()};
     changed_ = true;
 }
 

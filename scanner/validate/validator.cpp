@@ -10,14 +10,25 @@
 #include <mutex>
 #include <thread>
 
+#include <re2/re2.h>
+
 #include "core/text.hpp"
+#include "rules/templates.hpp"
+#include "validate/aws_sigv4.hpp"
 
 namespace keyfence::validate {
 namespace {
 
-std::string replace_all(std::string text, std::string_view token, std::string_view value) {
-    for (std::size_t at = 0; (at = text.find(token, at)) != std::string::npos; at += value.size()) text.replace(at, token.size(), value);
-    return text;
+std::string base64_encode(std::string_view s) {
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); i += 3) {
+        const std::size_t n = std::min<std::size_t>(3, s.size() - i);
+        std::uint32_t v = 0;
+        for (std::size_t k = 0; k < 3; ++k) v = v << 8 | (k < n ? static_cast<unsigned char>(s[i + k]) : 0u);
+        for (std::size_t k = 0; k < 4; ++k) out += k <= n ? kAlphabet[(v >> (18 - 6 * k)) & 63] : '=';
+    }
+    return out;
 }
 
 std::string percent_encode(std::string_view s) {
@@ -55,18 +66,71 @@ private:
 
 struct Job {
     const rules::Validator* validator;
-    std::string secret;
+    TemplateValues values;
     Validation result;
 };
 
+// What a finding's validator sends besides {{secret}}: the named groups of its rule's regex, matched
+// again on the finding's match. Compiled once per rule that needs it.
+class GroupReader {
+public:
+    explicit GroupReader(const rules::RuleSet& rules) {
+        for (const rules::Rule& r : rules.rules)
+            if (r.validate && !rules::named_groups(r.regex).empty()) regex_source_[r.id] = &r.regex;
+    }
+    TemplateValues values_of(const Finding& f) {
+        TemplateValues values{{"secret", f.secret}};
+        const auto src = regex_source_.find(f.rule_id);
+        if (src == regex_source_.end()) return values;
+        auto& re = compiled_[f.rule_id];
+        if (!re) re = std::make_unique<RE2>(*src->second);
+        if (!re->ok()) return values;
+        const int n = re->NumberOfCapturingGroups() + 1;
+        std::vector<re2::StringPiece> groups(static_cast<std::size_t>(n));
+        if (!re->Match(f.match, 0, f.match.size(), RE2::UNANCHORED, groups.data(), n)) return values;
+        for (const auto& [name, index] : re->NamedCapturingGroups())
+            if (const re2::StringPiece g = groups[static_cast<std::size_t>(index)]; g.data() && !g.empty()) values[name] = std::string(g);
+        return values;
+    }
+
+private:
+    std::map<std::string, const std::string*> regex_source_;
+    std::map<std::string, std::unique_ptr<RE2>> compiled_;
+};
+
+// Why a request is not made at all: a template value the finding lacks (a pair whose companion was not
+// captured), or a temporary AWS key id, which STS rejects without its session token whatever the secret.
+std::string not_sent_reason(const rules::Validator& v, const TemplateValues& values) {
+    std::string all = v.url + v.body + v.basic_auth + (v.aws_sigv4 ? v.aws_sigv4->key_id : std::string());
+    for (const std::string& h : v.headers) all += h;
+    for (const std::string& name : rules::template_names(all))
+        if (!values.contains(name)) return fmt::format("not sent: no {} beside the key", name);
+    if (v.aws_sigv4 && rules::expand(v.aws_sigv4->key_id, values).starts_with("ASIA"))
+        return "not sent: a temporary key (ASIA) needs its session token";
+    return {};
+}
+
+// Dedupe and cache key: the secret and every companion value, never stored as such.
+std::string identity_of(const TemplateValues& values) {
+    std::string id = values.at("secret");
+    for (const auto& [name, value] : values)
+        if (name != "secret") id += '\0' + name + '=' + value;
+    return id;
+}
+
 }  // namespace
 
-HttpRequest request_for(const rules::Validator& v, const std::string& secret) {
+HttpRequest request_for(const rules::Validator& v, const TemplateValues& values) {
     HttpRequest r;
     r.method = v.method;
-    r.url = replace_all(v.url, "{{secret}}", percent_encode(secret));
-    for (const std::string& h : v.headers) r.headers.push_back(replace_all(h, "{{secret}}", secret));
-    r.body = replace_all(v.body, "{{secret}}", secret);
+    r.url = rules::expand(v.url, values, [](std::string_view s) { return percent_encode(s); });
+    for (const std::string& h : v.headers) r.headers.push_back(rules::expand(h, values));
+    if (!v.basic_auth.empty()) r.headers.push_back("Authorization: Basic " + base64_encode(rules::expand(v.basic_auth, values)));
+    r.body = rules::expand(v.body, values);
+    if (v.aws_sigv4) {
+        const std::string key_id = rules::expand(v.aws_sigv4->key_id, values);
+        sign_aws_sigv4(r, {key_id, v.aws_sigv4->region, v.aws_sigv4->service}, values.at("secret"), amz_date_now());
+    }
     return r;
 }
 
@@ -92,7 +156,8 @@ void validate_findings(std::vector<Finding>& findings, const rules::RuleSet& rul
     std::map<std::string, const rules::Validator*> by_rule;
     for (const rules::Rule& r : rules.rules)
         if (r.validate) by_rule[r.id] = &*r.validate;
-    // Distinct (rule, secret) pairs; findings point at their job by index.
+    // Distinct (rule, secret and companions); findings point at their job by index.
+    GroupReader groups(rules);
     std::map<std::pair<std::string, std::string>, std::size_t> index;
     std::vector<Job> jobs;
     std::vector<std::size_t> job_of(findings.size(), SIZE_MAX);
@@ -100,15 +165,20 @@ void validate_findings(std::vector<Finding>& findings, const rules::RuleSet& rul
         const Finding& f = findings[i];
         const auto v = by_rule.find(f.rule_id);
         if (v == by_rule.end() || f.secret.empty()) continue;
-        auto [it, fresh] = index.emplace(std::pair{f.rule_id, f.secret}, jobs.size());
-        if (fresh) jobs.push_back({v->second, f.secret, {}});
+        TemplateValues values = groups.values_of(f);
+        auto [it, fresh] = index.emplace(std::pair{f.rule_id, identity_of(values)}, jobs.size());
+        if (fresh) jobs.push_back({v->second, std::move(values), {}});
         job_of[i] = it->second;
     }
     // Verdicts of the last day need no request.
     std::vector<std::size_t> to_ask;
     for (std::size_t j = 0; j < jobs.size(); ++j) {
-        if (auto known = options.cache ? options.cache->find(*jobs[j].validator, jobs[j].secret) : std::nullopt) jobs[j].result = *known;
-        else to_ask.push_back(j);
+        if (std::string why = not_sent_reason(*jobs[j].validator, jobs[j].values); !why.empty())
+            jobs[j].result = {"unknown", 0, std::move(why)};
+        else if (auto known = options.cache ? options.cache->find(*jobs[j].validator, identity_of(jobs[j].values)) : std::nullopt)
+            jobs[j].result = *known;
+        else
+            to_ask.push_back(j);
     }
 
     const auto deadline = std::chrono::steady_clock::now() + options.budget;
@@ -117,7 +187,7 @@ void validate_findings(std::vector<Finding>& findings, const rules::RuleSet& rul
     auto work = [&] {
         for (std::size_t n; (n = next.fetch_add(1)) < to_ask.size();) {
             Job& job = jobs[to_ask[n]];
-            HttpRequest req = request_for(*job.validator, job.secret);
+            HttpRequest req = request_for(*job.validator, job.values);
             const std::string host(url_host(req.url));
             slots.acquire(host);
             for (int attempt = 0;; ++attempt) {
@@ -146,7 +216,7 @@ void validate_findings(std::vector<Finding>& findings, const rules::RuleSet& rul
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
     for (auto& t : pool) t.join();
     if (options.cache) {
-        for (std::size_t j : to_ask) options.cache->remember(*jobs[j].validator, jobs[j].secret, jobs[j].result);
+        for (std::size_t j : to_ask) options.cache->remember(*jobs[j].validator, identity_of(jobs[j].values), jobs[j].result);
         options.cache->save();
     }
 

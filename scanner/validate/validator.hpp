@@ -4,6 +4,8 @@
 // (rejected: an `invalid` status, or a false `liveField`) or unknown (no validator, network or TLS
 // failure, timeout, rate limit, a redirect, any other status). Nothing here runs without --validate.
 #include <chrono>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "core/finding.hpp"
@@ -26,8 +28,12 @@ struct ValidateOptions {
 // commits hold it.
 void validate_findings(std::vector<Finding>& findings, const rules::RuleSet& rules, const HttpClient& http, const ValidateOptions& options);
 
-// The request a validator makes for a secret: {{secret}} filled in (percent-encoded in the URL).
-HttpRequest request_for(const rules::Validator& v, const std::string& secret);
+// {{secret}} and the named groups of the rule's regex a finding captured, by name.
+using TemplateValues = std::map<std::string, std::string>;
+
+// The request a validator makes: the templates filled in (percent-encoded in the URL), basicAuth as an
+// Authorization header, and an awsSigV4 request signed with values["secret"], which is not sent.
+HttpRequest request_for(const rules::Validator& v, const TemplateValues& values);
 
 // How a validator reads an answer.
 Validation interpret(const rules::Validator& v, const HttpResponse& r);

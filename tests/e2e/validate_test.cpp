@@ -24,7 +24,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kHosts[] = {"api.openai.com", "api.anthropic.com", "api.github.com", "slack.com", "openrouter.ai"};
+const char* kHosts[] = {"api.openai.com",   "api.anthropic.com", "api.github.com",    "slack.com",
+                        "openrouter.ai",    "sts.amazonaws.com", "api.twilio.com", "api.perplexity.ai"};
 
 // Sets an environment variable for the scope (nullptr: unsets it), restoring the old value after.
 class ScopedEnv {
@@ -303,4 +304,83 @@ TEST_CASE("history --validate: a key committed twice and since deleted is asked 
     f = by_secret(r.out);
     CHECK(f.size() == 1);
     CHECK(f.count(live) == 1);
+}
+
+TEST_CASE("pairs: an AWS key id and its secret signed with SigV4 (the secret never sent), a Twilio SID and token as basic auth") {
+    TempDir dir;
+    Certificates certs(dir.path());
+    const std::string aws_live_id = aws_access_key_id(231), aws_live_secret = random_chars(kBase62, 40, 232);
+    const std::string aws_wrong_id = aws_access_key_id(233), aws_wrong_secret = random_chars(kBase62, 40, 234);
+    const std::string aws_temp_id = "ASIA" + aws_access_key_id(235).substr(4), aws_temp_secret = random_chars(kBase62, 40, 236);
+    const std::string sid = "AC" + random_chars("0123456789abcdef", 32, 237), token = random_chars("0123456789abcdef", 32, 238);
+    const std::string lone_token = random_chars("0123456789abcdef", 32, 239);
+    const std::string pplx = "pplx-" + random_chars(kBase62, 48, 240);
+    // The server holds the right secret of both key ids; the second file's secret is not it.
+    Server server(dir.path(), "api", "server",
+                  {{"aws:" + aws_live_id, aws_live_secret}, {"aws:" + aws_wrong_id, random_chars(kBase62, 40, 241)},
+                   {sid + ":" + token, "live"}, {pplx, "live"}});
+    dir.write("src/credentials.csv", "User name,Access key ID,Secret access key\nci," + aws_live_id + "," + aws_live_secret + "\n");
+    dir.write("src/old.py", "conn = S3Connection(\"" + aws_wrong_id + "\", \"" + aws_wrong_secret + "\")\n");
+    dir.write("src/session.js", "new AWS.Credentials('" + aws_temp_id + "', '" + aws_temp_secret + "', sessionToken);\n");
+    dir.write("src/sms.py", "client = Client(\"" + sid + "\", \"" + token + "\")\n");
+    dir.write("src/.env", "TWILIO_AUTH_TOKEN=" + lone_token + "\nPERPLEXITY_API_KEY=" + pplx + "\n");
+    ValidationEnv env(server.connect_to(), dir.path() / "ca.pem");
+
+    const auto r = run_keyfence({"scan", "--validate", "--format", "json", (dir.path() / "src").string()});
+    CHECK(r.exit_code == 1);
+    auto f = by_secret(r.out);
+    INFO(r.out);
+    CHECK(f[aws_live_secret]["rule_id"] == "aws-secret-access-key-near-key-id");
+    CHECK(f[aws_live_secret]["validation"]["status"] == "live");
+    CHECK(f[aws_wrong_secret]["validation"]["status"] == "invalid");  // AWS says SignatureDoesNotMatch: 403
+    CHECK(f[aws_wrong_secret]["validation"]["http_status"] == 403);
+    CHECK(f[aws_temp_secret]["validation"]["detail"] == "not sent: a temporary key (ASIA) needs its session token");
+    CHECK(f[token]["rule_id"] == "twilio-auth-token");
+    CHECK(f[token]["validation"]["status"] == "live");
+    CHECK(f[lone_token]["validation"]["status"] == "unknown");
+    CHECK(f[lone_token]["validation"]["detail"] == "not sent: no sid beside the key");
+    CHECK(f[pplx]["validation"]["status"] == "live");
+
+    const auto requests = server.requests();
+    CHECK(requests.size() == 4);  // two AWS pairs, one Twilio pair, Perplexity; nothing for the others
+    for (const auto& q : requests) {
+        const std::string raw = q["raw"];
+        // No secret access key travels, in any header or the body: only its signature.
+        for (const std::string& secret : {aws_live_secret, aws_wrong_secret, aws_temp_secret}) CHECK(raw.find(secret) == std::string::npos);
+        if (q["host"] == "sts.amazonaws.com") {
+            CHECK(q["method"] == "POST");
+            CHECK(raw.find("Action=GetCallerIdentity&Version=2011-06-15") != std::string::npos);
+        }
+        if (q["host"] == "api.twilio.com") CHECK(q["path"] == "/2010-04-01/Accounts/" + sid + ".json");
+        if (q["host"] == "api.perplexity.ai") CHECK(q["path"] == "/async/chat/completions");
+    }
+}
+
+TEST_CASE("--validate holds at most 2 requests to one host and 8 in all") {
+    TempDir dir;
+    Certificates certs(dir.path());
+    std::map<std::string, std::string> behaviour;
+    std::string env_file;
+    for (int i = 0; i < 5; ++i) {
+        for (const std::string& key : {openai_project(250 + i), anthropic_api03(260 + i), openrouter(270 + i), "pplx-" + random_chars(kBase62, 48, 280 + i),
+                                       base62_crc32_token("ghp", 290 + i)}) {
+            behaviour[key] = "held";
+            env_file += "KEY_" + std::to_string(behaviour.size()) + "=" + key + "\n";
+        }
+    }
+    Server server(dir.path(), "api", "server", behaviour);
+    const auto file = dir.write("keys.env", env_file);
+    ValidationEnv env(server.connect_to(), dir.path() / "ca.pem");
+    const auto r = run_keyfence({"scan", "--validate", "--format", "json", file.string()});
+    CHECK(r.exit_code == 1);
+    for (const auto& [secret, f] : by_secret(r.out)) CHECK(f["validation"]["status"] == "live");
+    const auto requests = server.requests();
+    CHECK(requests.size() == 25);
+    int most_host = 0, most = 0;
+    for (const auto& q : requests) {
+        most_host = std::max(most_host, q["host_in_flight"].get<int>());
+        most = std::max(most, q["in_flight"].get<int>());
+    }
+    CHECK(most_host <= 2);
+    CHECK(most <= 8);
 }

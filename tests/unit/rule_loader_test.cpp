@@ -288,6 +288,32 @@ TEST_CASE("[rules.validate]: HTTPS to a fixed host, GET or POST, headers as \"Na
     CHECK(error_of(with("url = 'https://a.example/'\nlive = [42]\n")).find("HTTP statuses") != std::string::npos);
     CHECK(error_of(with("url = 'https://a.example/'\nverb = 'GET'\n")).find("unknown validate key 'verb'") != std::string::npos);
     CHECK(error_of(with("url = 'https://a.example/'\n")).find("validate never sends {{secret}}") != std::string::npos);
-    CHECK(error_of(with("url = 'https://a.example/?k={{secret}}'\nheaders = ['X-Id: {{account}}']\n")).find("template '{{account}}' is unknown") !=
+    CHECK(error_of(with("url = 'https://a.example/?k={{secret}}'\nheaders = ['X-Id: {{account}}']\n"))
+              .find("template '{{account}}' is neither {{secret}} nor a named group") != std::string::npos);
+}
+
+TEST_CASE("[rules.validate] for pairs: named groups as templates, basicAuth, awsSigV4 that never sends the secret") {
+    auto with = [](const std::string& regex, const std::string& table) {
+        return "[[rules]]\nid = \"a\"\nregex = '''" + regex + "'''\n[rules.validate]\n" + table;
+    };
+    const std::string pair = R"(\b(?P<sid>AC[0-9a-f]{32})\s+([0-9a-f]{32}))";
+    auto rs = parse_rule_text(with(pair, "url = 'https://api.example.com/{{sid}}.json'\nbasicAuth = '{{sid}}:{{secret}}'\n"), "cfg.toml", ".");
+    CHECK(rs.rules[0].validate->basic_auth == "{{sid}}:{{secret}}");
+    CHECK(error_of(with(pair, "url = 'https://api.example.com/{{account}}.json'\nbasicAuth = '{{sid}}:{{secret}}'\n"))
+              .find("template '{{account}}' is neither") != std::string::npos);
+    CHECK(error_of(with(pair, "url = 'https://api.example.com/'\nbasicAuth = '{{secret}}'\n")).find("USER:PASSWORD") != std::string::npos);
+
+    const std::string aws = R"(\b(?P<keyid>AKIA[A-Z2-7]{16})\b\s+([A-Za-z0-9/+]{40}))";
+    rs = parse_rule_text(with(aws, "method = 'POST'\nurl = 'https://sts.example.com/'\nawsSigV4 = { keyId = '{{keyid}}' }\n"), "cfg.toml", ".");
+    REQUIRE(rs.rules[0].validate->aws_sigv4.has_value());
+    CHECK(rs.rules[0].validate->aws_sigv4->key_id == "{{keyid}}");
+    CHECK(rs.rules[0].validate->aws_sigv4->region == "us-east-1");
+    CHECK(rs.rules[0].validate->aws_sigv4->service == "sts");
+    // With a signature the secret must not travel as well.
+    CHECK(error_of(with(aws, "url = 'https://sts.example.com/'\nbody = 'k={{secret}}'\nawsSigV4 = { keyId = '{{keyid}}' }\n"))
+              .find("with awsSigV4 the secret only signs the request") != std::string::npos);
+    CHECK(error_of(with(aws, "url = 'https://sts.example.com/'\nawsSigV4 = { keyId = 'AKIA' }\n")).find("keyId must name the key id") !=
           std::string::npos);
+    CHECK(error_of(with(aws, "url = 'https://sts.example.com/'\nawsSigV4 = { keyId = '{{keyid}}', region = 'US East' }\n"))
+              .find("lowercase names") != std::string::npos);
 }
