@@ -384,3 +384,54 @@ TEST_CASE("--validate holds at most 2 requests to one host and 8 in all") {
     CHECK(most_host <= 2);
     CHECK(most <= 8);
 }
+
+TEST_CASE("--validate goes through the proxy HTTPS_PROXY names, still verifying the provider's certificate end to end") {
+    TempDir dir;
+    Certificates certs(dir.path());
+    const std::string live = openai_project(300);
+    Server server(dir.path(), "api", "server", {{live, "live"}});
+    const fs::path proxy_log = dir.path() / "proxy.log", proxy_port = dir.path() / "proxy.port";
+    const auto p = run_shell(fmt::format("python3 {} {} {} {} >/dev/null 2>&1 & echo $!",
+                                         shell_quote(std::string(KEYFENCE_SOURCE_DIR) + "/tests/support/connect_proxy.py"), server.port,
+                                         shell_quote(proxy_log.string()), shell_quote(proxy_port.string())));
+    REQUIRE(p.exit_code == 0);
+    const int proxy_pid = std::stoi(p.out);
+    for (int i = 0; i < 200 && !fs::exists(proxy_port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    REQUIRE(fs::exists(proxy_port));
+    const auto file = dir.write("keys.env", "OPENAI_API_KEY=" + live + "\n");
+    {
+        // No KEYFENCE_VALIDATE_CONNECT_TO: api.openai.com is reached only through the proxy's tunnel.
+        ValidationEnv env("", dir.path() / "ca.pem");
+        ScopedEnv no_connect("KEYFENCE_VALIDATE_CONNECT_TO", nullptr), no_proxy("NO_PROXY", nullptr), no_proxy_lc("no_proxy", nullptr);
+        ScopedEnv proxy("HTTPS_PROXY", ("http://127.0.0.1:" + read_text(proxy_port)).c_str());
+        const auto r = run_keyfence({"scan", "--validate", "--format", "json", file.string()});
+        CHECK(r.exit_code == 1);
+        auto f = by_secret(r.out);
+        CHECK(f[live]["validation"]["status"] == "live");
+    }
+    ::kill(proxy_pid, SIGTERM);
+    CHECK(read_text(proxy_log).find("CONNECT api.openai.com:443 ") != std::string::npos);
+    REQUIRE(server.requests().size() == 1);
+    CHECK(server.requests()[0]["host"] == "api.openai.com");
+}
+
+TEST_CASE("staged --validate: the pre-commit gate can block only on a live key, and JUnit carries the status") {
+    TempDir dir;
+    Certificates certs(dir.path());
+    const std::string live = anthropic_api03(310), dead = openai_project(311);
+    Server server(dir.path(), "api", "server", {{live, "live"}, {dead, "invalid"}});
+    Repo repo;
+    repo.write("notebook.py", "client = Anthropic(api_key='" + live + "')\n");
+    repo.write("old.env", "OPENAI_API_KEY=" + dead + "\n");
+    REQUIRE(repo.git("add -A").exit_code == 0);
+    ValidationEnv env(server.connect_to(), dir.path() / "ca.pem");
+    auto r = run_keyfence({"staged", "--validate", "--format", "junit", repo.path().string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("validation: live (HTTP 200)") != std::string::npos);
+    CHECK(r.out.find("validation: invalid (HTTP 401)") != std::string::npos);
+    // Unstage the live key: a dead key alone no longer blocks under --fail-on live.
+    REQUIRE(repo.git("rm -q --cached notebook.py").exit_code == 0);
+    r = run_keyfence({"staged", "--validate", "--fail-on", "live", repo.path().string()});
+    CHECK(r.exit_code == 0);
+    CHECK(server.requests().size() == 2);  // the second run's verdict came from the day's cache
+}
