@@ -42,6 +42,16 @@ struct ScanArgs {
     std::string remote;                // history --pushed: the remote pushed to (default $PRE_COMMIT_REMOTE_NAME, else origin)
 };
 
+struct AuditArgs {
+    ScanArgs scan;  // paths: repositories and URLs
+    std::optional<std::string> repos_file;  // --repos FILE: one per line, # comments
+    std::optional<std::string> cache_dir;   // mirrors and the --since-last state (default: keyfence's cache/audit)
+    std::optional<std::string> shard;       // --shard K/N
+    bool since_last = false;                // only commits added since the last successful audit
+    bool all = false;                       // with --since-last: report findings an earlier audit reported too
+    std::string fetch_timeout = "10m";      // per clone or fetch
+};
+
 struct HookArgs {
     std::string repo = ".";
     bool pre_push = false;
@@ -50,6 +60,9 @@ struct HookArgs {
 int scan_command(const ScanArgs& args);
 int staged_command(const ScanArgs& args);   // args.paths: [REPO]
 int history_command(const ScanArgs& args);  // args.paths: [REPO] [REVISION-RANGE...]
+int audit_command(const AuditArgs& args);
+int report_merge_command(const ScanArgs& args);  // args.paths: report files
+int mirror_command(const std::string& url, const std::string& dir);  // the child `audit` runs for each URL
 int hook_install_command(const HookArgs& args);
 int hook_uninstall_command(const HookArgs& args);
 int rules_list_command(const CommonOptions& common);

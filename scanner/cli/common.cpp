@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <iostream>
 
 #include "core/error.hpp"
@@ -96,6 +97,18 @@ void print_summary(const scan::ScanResult& r) {
     if (r.stats.skipped) line += fmt::format("; {} skipped", r.stats.skipped);
     if (!r.diagnostics.empty()) line += fmt::format("; {} note{}", r.diagnostics.size(), r.diagnostics.size() == 1 ? "" : "s");
     std::cerr << line << "\n";
+    // Many repositories: how many distinct keys each one holds (as the finding or in also_in).
+    std::map<std::string, std::set<std::string>> keys_in;
+    for (const Finding& f : r.findings) {
+        if (!f.repository.empty()) keys_in[f.repository].insert(f.fingerprint);
+        for (const Place& p : f.also_in)
+            if (!p.repository.empty()) keys_in[p.repository].insert(f.fingerprint);
+    }
+    if (!keys_in.empty()) {
+        std::string parts;
+        for (const auto& [repo, keys] : keys_in) parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", repo, keys.size());
+        std::cerr << "keyfence: keys per repository: " << parts << "\n";
+    }
 }
 
 }  // namespace keyfence::cli

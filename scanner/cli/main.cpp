@@ -80,6 +80,34 @@ int main(int argc, char** argv) {
     history_cmd->add_option("--remote", history.remote, "With --pushed: the remote pushed to (default: $PRE_COMMIT_REMOTE_NAME, else origin)");
     add_scan_options(history_cmd, history, max_size);
 
+    kc::AuditArgs audit;
+    CLI::App* audit_cmd = app.add_subcommand("audit", "Audit the full history of many repositories (paths or URLs) into one merged report");
+    audit_cmd->add_option("repos", audit.scan.paths, "Repositories: local paths, or https://, ssh://, git://, file:// and user@host:path URLs");
+    audit_cmd->add_option("--repos", audit.repos_file, "Also the repositories listed in FILE, one per line (# comments; - for stdin)");
+    audit_cmd->add_option("--cache-dir", audit.cache_dir, "Where URLs are mirrored and --since-last keeps its state (default: keyfence's cache dir/audit)");
+    audit_cmd->add_option("--shard", audit.shard, "Audit only shard K of N (1 <= K <= N), a stable share of the repositories by a hash of each name");
+    audit_cmd->add_flag("--since-last", audit.since_last, "Audit only commits added since this repository's last successful audit, report only new keys");
+    audit_cmd->add_flag("--all", audit.all, "With --since-last: also report keys an earlier audit already reported");
+    audit_cmd->add_option("--fetch-timeout", audit.fetch_timeout, "Stop a clone or fetch that takes longer (e.g. 10m)")->capture_default_str();
+    add_scan_options(audit_cmd, audit.scan, max_size);
+
+    kc::ScanArgs merge;
+    CLI::App* report_cmd = app.add_subcommand("report", "Work with keyfence reports");
+    report_cmd->require_subcommand(1);
+    CLI::App* merge_cmd = report_cmd->add_subcommand("merge", "Merge keyfence JSON/JSONL reports: one finding per rule and secret, every other place in also_in");
+    merge_cmd->add_option("reports", merge.paths, "Report files (JSON or JSONL; - for stdin)")->required();
+    merge_cmd->add_option("-f,--format", merge.format, "Report format: text, json, jsonl, csv, sarif, junit or filter-repo")->capture_default_str();
+    merge_cmd->add_option("-o,--output", merge.output, "Write the report to FILE (mode 0600) instead of stdout");
+    merge_cmd->add_flag("--redact{all}", merge.redact_arg, "Hide secrets: --redact replaces them with REDACTED, --redact=N keeps N% visible");
+    merge_cmd->add_flag("--show-secrets", merge.show_secrets, "Print secrets whole in the text report (masked by default)");
+    merge_cmd->add_option("--color", merge.color, "Color the text report: auto, always or never")->capture_default_str()->check(CLI::IsMember({"auto", "always", "never"}));
+
+    std::string mirror_url, mirror_dir;
+    CLI::App* mirror_cmd = app.add_subcommand("__mirror", "");
+    mirror_cmd->group("");  // the child process audit runs to clone or fetch one URL
+    mirror_cmd->add_option("url", mirror_url)->required();
+    mirror_cmd->add_option("dir", mirror_dir)->required();
+
     kc::HookArgs hook;
     CLI::App* hook_cmd = app.add_subcommand("hook", "Install or remove the git hooks");
     hook_cmd->require_subcommand(1);
@@ -141,6 +169,19 @@ int main(int argc, char** argv) {
             std::cout << kc::man_page(app, KEYFENCE_VERSION);
             return 0;
         }
+        if (*audit_cmd) {
+            audit.scan.max_file_size = kc::parse_size(max_size);
+            audit.scan.tool_version = KEYFENCE_VERSION;
+            audit.scan.redact = kc::parse_redact(audit.scan.redact_arg);
+            kc::install_stop_signals();
+            return kc::audit_command(audit);
+        }
+        if (*merge_cmd) {
+            merge.tool_version = KEYFENCE_VERSION;
+            merge.redact = kc::parse_redact(merge.redact_arg);
+            return kc::report_merge_command(merge);
+        }
+        if (*mirror_cmd) return kc::mirror_command(mirror_url, mirror_dir);
         if (*install_cmd) return kc::hook_install_command(hook);
         if (*uninstall_cmd) return kc::hook_uninstall_command(hook);
         if (*list_cmd) return kc::rules_list_command(rules_common);

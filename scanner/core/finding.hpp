@@ -20,6 +20,9 @@ struct CommitInfo {
 struct Place {
     std::string commit;  // empty for a blob no ref reaches
     std::string path;
+    std::string repository;  // audit of many repositories: the repository as given; empty otherwise
+
+    bool operator==(const Place&) const = default;
 };
 
 // A finding of a required rule that let a composite rule report (gitleaks' [[rules.required]]).
@@ -40,6 +43,7 @@ struct Validation {
 struct Finding {
     std::string rule_id;
     std::string description;
+    std::string repository;  // audit of many repositories: the repository as given (path or URL); empty otherwise
     std::string path;
     std::uint64_t line = 0;    // 1-based, of the secret's first byte
     std::uint64_t column = 0;  // 1-based byte column
@@ -67,7 +71,7 @@ struct Diagnostic {
     std::string message;
 };
 
-// Deterministic report order: path, then offset, then rule.
+// Deterministic report order: repository, path, then offset, then rule.
 bool finding_less(const Finding& a, const Finding& b);
 
 }  // namespace keyfence

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace keyfence::report {
 namespace {
 
@@ -17,7 +19,10 @@ std::string field(std::string_view v) {
 void CsvReporter::write(const std::vector<Finding>& findings, std::ostream& out) const {
     out << "rule_id,description,path,line,column,end_line,end_column,offset,secret,entropy,fingerprint,commit,author_name,"
            "author_email,date,other_places"
-        << (options_.validated ? ",validation,http_status,validation_detail" : "") << "\r\n";
+        << (options_.validated ? ",validation,http_status,validation_detail" : "");
+    // An audit of many repositories says which one each row is in.
+    const bool repositories = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return !f.repository.empty(); });
+    out << (repositories ? ",repository" : "") << "\r\n";
     // A range that changes the gate's config: one row of its own first, rule_id keyfence-config-change.
     if (const auto& c = options_.config_change; c && c->changed()) {
         std::string what, files;
@@ -36,6 +41,7 @@ void CsvReporter::write(const std::vector<Finding>& findings, std::ostream& out)
             const Validation& v = f.validation ? *f.validation : none;
             out << fmt::format(",{},{},{}", v.status, v.http_status, field(v.detail));
         }
+        if (repositories) out << "," << field(f.repository);
         out << "\r\n";
     }
 }

@@ -11,6 +11,7 @@ nlohmann::ordered_json finding_to_json(const Finding& f, const ReportOptions& op
     nlohmann::ordered_json j;
     j["rule_id"] = f.rule_id;
     j["description"] = f.description;
+    if (!f.repository.empty()) j["repository"] = f.repository;
     j["path"] = f.path;
     j["line"] = f.line;
     j["column"] = f.column;
@@ -38,7 +39,13 @@ nlohmann::ordered_json finding_to_json(const Finding& f, const ReportOptions& op
                        {"date", f.commit->date}, {"summary", f.commit->summary}};
     if (!f.also_in.empty()) {
         nlohmann::ordered_json places = nlohmann::ordered_json::array();
-        for (const Place& p : f.also_in) places.push_back({{"commit", p.commit}, {"path", p.path}});
+        for (const Place& p : f.also_in) {
+            nlohmann::ordered_json place;
+            if (!p.repository.empty()) place["repository"] = p.repository;
+            place["commit"] = p.commit;
+            place["path"] = p.path;
+            places.push_back(std::move(place));
+        }
         j["also_in"] = std::move(places);
     }
     return j;

@@ -79,6 +79,7 @@ void SarifReporter::write(const std::vector<Finding>& findings, std::ostream& ou
         res["locations"] = Json::array({{{"physicalLocation", std::move(physical)}}});
         res["partialFingerprints"] = {{"keyfence/v1", f.fingerprint}};
         Json props = {{"fingerprint", f.fingerprint}};
+        if (!f.repository.empty()) props["repository"] = f.repository;
         if (f.commit) {
             props["commit"] = f.commit->id;
             props["author"] = f.commit->author_name;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace keyfence::report {
 namespace {
 
@@ -48,6 +50,7 @@ void TextReporter::write(const std::vector<Finding>& findings, std::ostream& out
         if (f.validation)
             badge = f.validation->status == "live" ? fmt::format("{}LIVE{}  ", red, reset) : f.validation->status + "  ";
         out << fmt::format("  {}{}  {}{}{}  {}\n", badge, where, red, f.rule_id, reset, f.description);
+        if (!f.repository.empty()) out << fmt::format("    repository: {}\n", printable(f.repository));
         if (f.validation) out << fmt::format("    validation: {} ({})\n", f.validation->status, printable(f.validation->detail));
         out << fmt::format("    secret: {}\n", printable(shown_secret(f.secret, options_.secrets)));
         if (!f.binary) out << fmt::format("    {}{}{}\n", dim, printable(hide_secrets_in(f.line_text, f, options_.secrets)), reset);
@@ -56,7 +59,16 @@ void TextReporter::write(const std::vector<Finding>& findings, std::ostream& out
         if (f.commit)
             out << fmt::format("    commit: {} {} <{}> {}  {}\n", f.commit->id.substr(0, 12), printable(f.commit->author_name),
                                printable(f.commit->author_email), f.commit->date, printable(f.commit->summary));
-        if (!f.also_in.empty()) out << fmt::format("    also in {} other place{}\n", f.also_in.size(), f.also_in.size() == 1 ? "" : "s");
+        if (!f.also_in.empty()) {
+            // Across repositories: name the others, the places where the same key must be cleaned too.
+            std::vector<std::string> others;
+            for (const Place& p : f.also_in)
+                if (!p.repository.empty() && p.repository != f.repository && std::find(others.begin(), others.end(), p.repository) == others.end())
+                    others.push_back(p.repository);
+            std::string in_repos;
+            for (const std::string& r : others) in_repos += (in_repos.empty() ? "; also in " : ", ") + printable(r);
+            out << fmt::format("    also in {} other place{}{}\n", f.also_in.size(), f.also_in.size() == 1 ? "" : "s", in_repos);
+        }
         if (!f.remediation.empty()) out << fmt::format("    fix: {}\n", f.remediation);
         out << fmt::format("    fingerprint: {}\n\n", f.fingerprint);
     }

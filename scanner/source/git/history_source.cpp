@@ -145,6 +145,14 @@ HistorySource::HistorySource(const std::string& repo_path, HistoryOptions option
     walk_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
+std::vector<std::string> HistorySource::tips() const {
+    std::vector<std::string> out;
+    for (const git_oid& id : tips_) out.push_back(oid_hex(id));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 void HistorySource::order_jobs_by_pack() {
     struct Place {
         std::uint32_t pack;  // index into pack_readers_; objects in no pack it reads come last
@@ -208,11 +216,20 @@ void HistorySource::walk_commits(git_repository* repo, const HistoryOptions& opt
         } else if (!git_repository_head_unborn(repo)) {
             diagnostics_.push_back({"HEAD", "cannot resolve HEAD: " + git_last_error()});
         }
+        for (const std::string& hex : options.hide) {
+            git_oid id;
+            git_commit* c = nullptr;
+            if (git_oid_fromstr(&id, hex.c_str()) == 0 && git_commit_lookup(&c, repo, &id) == 0) {
+                git_commit_free(c);
+                hide.push_back(id);
+            }
+        }
     } else {
         RevisionTips tips = parse_revisions(repo, options.revisions);
         include = std::move(tips.include);
         hide = std::move(tips.hide);
     }
+    tips_ = include;
 
     const OidSet roots = shallow_roots(repo);
     if (!roots.empty()) {

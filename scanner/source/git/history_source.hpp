@@ -21,6 +21,9 @@ RevisionTips parse_revisions(git_repository* repo, const std::vector<std::string
 
 struct HistoryOptions {
     std::vector<std::string> revisions;  // "A..B", "REV", "^REV"; empty: every ref and HEAD
+    // With every ref: commits these reach were audited before (audit --since-last). Ids no longer in the
+    // repository are skipped.
+    std::vector<std::string> hide;
     bool include_unreachable = false;    // also blobs no ref reaches (dangling after rebases)
     std::uint64_t max_file_size = 100ull << 20;
     const std::atomic<bool>* stop = nullptr;
@@ -41,6 +44,8 @@ public:
 
     const std::filesystem::path& root() const { return root_; }
     std::size_t commit_count() const { return commits_.size(); }
+    // The commits the walk started from (every ref and HEAD, or the revisions' tips), as hex ids.
+    std::vector<std::string> tips() const;
     double walk_seconds() const { return walk_seconds_; }  // enumerating: the walk and ordering the jobs
 
 private:
@@ -61,6 +66,7 @@ private:
     std::filesystem::path root_;
     std::uint64_t max_file_size_;
     std::vector<git_oid> commits_;
+    std::vector<git_oid> tips_;
     std::vector<std::unique_ptr<PackReader>> pack_readers_;  // the packs read directly (for trees and blobs)
     std::vector<BlobJob> blobs_;              // the jobs
     std::vector<std::uint32_t> blob_commit_;  // per job: index into commits_ (topological), or kNoCommit
