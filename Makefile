@@ -17,12 +17,13 @@ REGEX_ENGINE ?= $(shell if dpkg -s libvectorscan-dev >/dev/null 2>&1 || [ "$$(dp
 DEPS := cmake g++ make pkg-config git lib$(REGEX_ENGINE)-dev libre2-dev libfmt-dev libtomlplusplus-dev libcli11-dev \
         nlohmann-json3-dev doctest-dev libssl-dev libmbedtls-dev zlib1g-dev libgit2-dev libarchive-dev git-filter-repo \
         nettle-dev liblzma-dev libbz2-dev libzstd-dev libxml2-dev man-db zsh fish pre-commit \
-        dpkg-dev lintian jq curl libcurl4-openssl-dev openssl
+        dpkg-dev lintian jq curl libcurl4-openssl-dev openssl python3-yaml
 # The last line: static archives of libarchive's own dependencies (cmake/static_deps.cmake links keyfence
 # statically for a faster hook start-up; libarchive-dev does not pull them in) and libxml2 for the tests;
 # man-db, zsh and fish for the install tests (the manual page and each shell's completion script), and
 # Debian's pre-commit for the pre-commit framework test; dpkg-dev (dpkg-shlibdeps) and lintian for `make package`; jq and curl for the GitHub Action's script;
-# libcurl's headers (keyfence loads libcurl.so.4 itself, under --validate only) and openssl, which makes the test CA of the validation tests.
+# libcurl's headers (keyfence loads libcurl.so.4 itself, under --validate only) and openssl, which makes the test CA of the validation tests;
+# python3-yaml reads the audit templates (hooks/ci/audit-*) so the tests run their scripts.
 # Only `make fuzz` needs these (libFuzzer ships in clang's runtime package).
 FUZZ_DEPS := $(DEPS) clang libclang-rt-14-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

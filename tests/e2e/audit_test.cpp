@@ -238,3 +238,43 @@ TEST_CASE("report merge: reads JSON and JSONL, keeps every field, refuses what i
     CHECK(bad.err.find("junk.json:1: not a keyfence finding") != std::string::npos);
     CHECK(run_keyfence({"report", "merge", (dir.path() / "none.json").string()}).exit_code == 2);
 }
+
+TEST_CASE("the audit templates (GitHub Actions matrix, Kubernetes Indexed Job): their scripts, run here, merge to the unsharded report") {
+    TempDir repos;
+    std::string list = "# the organization\n";
+    for (int i = 0; i < 5; ++i) {
+        const fs::path dir = repos.path() / ("r" + std::to_string(i));
+        repos.write("r" + std::to_string(i) + "/k.env", "A=" + openai_project(430 + static_cast<std::uint64_t>(i % 3)) + "\n");
+        REQUIRE(run_shell("cd " + shell_quote(dir.string()) + " && git init -q && git add -A && git -c user.name=Ada -c user.email=a@x commit -qm k")
+                    .exit_code == 0);
+        list += dir.string() + "\n";
+    }
+    const std::string bin_dir = fs::path(KEYFENCE_BIN).parent_path().string();
+    for (const char* name : {"audit-github-actions.yml", "audit-kubernetes-job.yaml"}) {
+        INFO(std::string(name));
+        const bool k8s = std::string(name).find("kubernetes") != std::string::npos;
+        TempDir work;
+        const fs::path root = work.path();
+        work.write(k8s ? "config/repos.txt" : "repos.txt", list);
+        fs::create_directories(root / "scripts");
+        if (k8s) fs::create_directories(root / "audit/reports");
+        const auto x = run_shell("python3 " + shell_quote(std::string(KEYFENCE_SOURCE_DIR) + "/tests/support/ci_template.py") + " " +
+                                 shell_quote(std::string(KEYFENCE_SOURCE_DIR) + "/hooks/ci/" + name) + " " + shell_quote((root / "scripts").string()) +
+                                 " " + shell_quote(root.string()));
+        REQUIRE_MESSAGE(x.exit_code == 0, x.err);
+        const std::string env = "cd " + shell_quote(root.string()) + " && PATH=" + shell_quote(bin_dir) + ":$PATH HOME=" +
+                                shell_quote((root / "home").string()) + " GITHUB_STEP_SUMMARY=" + shell_quote((root / "summary.md").string()) +
+                                " SHARDS=2 ";
+        for (int k = 1; k <= 2; ++k) {
+            const auto s = run_shell(env + "SHARD=" + std::to_string(k) + (k8s ? " sh" : " bash") + " scripts/shard.sh");
+            CHECK_MESSAGE(s.exit_code == 0, s.err);  // keys found is the merge's verdict, not the shard's
+        }
+        const auto m = run_shell(env + (k8s ? "sh" : "bash") + " scripts/merge.sh");  // the pod's sh -c, GitHub's bash
+        CHECK_MESSAGE(m.exit_code == 1, m.err);  // keys found
+        const auto whole = run_keyfence({"audit", "--repos", (root / (k8s ? "config/repos.txt" : "repos.txt")).string(), "-f", "json"});
+        const fs::path merged = root / (k8s ? "audit/reports/keyfence.json" : "keyfence.json");
+        REQUIRE(fs::exists(merged));
+        CHECK(json::parse(read_text(merged)) == json::parse(whole.out));
+        CHECK(json::parse(whole.out).size() == 3);  // three keys, in five repositories
+    }
+}
