@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/git_handles.hpp"
+#include "core/stop.hpp"
 
 extern char** environ;
 
@@ -27,6 +28,16 @@ int on_progress(const git_indexer_progress* p, void*) {
         std::fprintf(stderr, "\r  receiving objects: %u/%u (%.1f MiB)", p->received_objects, p->total_objects,
                      static_cast<double>(p->received_bytes) / (1 << 20));
     return 0;
+}
+
+// Credentials the way a user's git set-up offers them without asking: a user name and password in the
+// URL (libgit2 reads them itself), else the ssh agent for ssh URLs. One attempt each: a refused key
+// is an error, never a loop.
+int on_credentials(git_credential** out, const char*, const char* username_from_url, unsigned int allowed, void* payload) {
+    int& attempts = *static_cast<int*>(payload);
+    if (attempts++ > 0) return GIT_EUSER;
+    if (allowed & GIT_CREDENTIAL_SSH_KEY) return git_credential_ssh_key_from_agent(out, username_from_url ? username_from_url : "git");
+    return GIT_PASSTHROUGH;
 }
 
 }  // namespace
@@ -58,6 +69,9 @@ void fetch_mirror(const std::string& url, const std::filesystem::path& dir) {
     opts.prune = GIT_FETCH_PRUNE;
     opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
     if (::isatty(STDERR_FILENO)) opts.callbacks.transfer_progress = on_progress;
+    int attempts = 0;
+    opts.callbacks.credentials = on_credentials;
+    opts.callbacks.payload = &attempts;
     const int rc = git_remote_fetch(remote.get(), nullptr, &opts, "keyfence audit");
     if (::isatty(STDERR_FILENO)) std::fputs("\n", stderr);
     check_git(rc, "fetching");
@@ -106,13 +120,14 @@ void update_mirror(const std::filesystem::path& self, const std::string& url, co
             continue;
         }
         if (::waitpid(pid, &status, WNOHANG) == pid) break;
-        if (!killed && std::chrono::steady_clock::now() >= deadline) {
+        if (!killed && (std::chrono::steady_clock::now() >= deadline || stop_requested())) {
             ::kill(pid, SIGKILL);
             killed = true;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(n == 0 ? 5 : 20));
     }
     ::close(err_pipe[0]);
+    if (killed && stop_requested()) throw Error("fetching: stopped (" + stop_reason() + ")");
     if (killed) throw Error(fmt::format("fetching: no end after {} s, stopped (--fetch-timeout)", limit.count()));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
     // The child's last line says why ("error: fetching URL: ...").

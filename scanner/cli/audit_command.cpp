@@ -104,7 +104,7 @@ int audit_command(const AuditArgs& args) {
     std::atomic<std::size_t> done{0};
     auto audit_one = [&](RepositoryRun& r, unsigned scan_threads) {
         try {
-            if (stop_requested()) throw Error("not audited: stopped");
+            if (stop_requested()) throw Error("not audited: " + stop_reason());
             if (audit::is_url(r.target)) {
                 r.path = audit::mirror_dir(*cache_dir, r.target).string();
                 audit::update_mirror(self, r.target, r.path, fetch_limit);
@@ -172,6 +172,7 @@ int audit_command(const AuditArgs& args) {
         for (Diagnostic& d : r.result.diagnostics) all.diagnostics.push_back(std::move(d));
         for (Finding& f : r.result.findings) all.findings.push_back(std::move(f));
     }
+    if (stop_requested()) all.interrupted = true;  // the report says it is partial; the exit code is never 0
     all.findings = report::merge_findings(std::move(all.findings));
     // The fingerprints each repository holds, before the report's filters drop any.
     std::map<std::string, std::set<std::string>> held;
@@ -182,7 +183,7 @@ int audit_command(const AuditArgs& args) {
     int code = session.finish(all);
     if (failed) std::cerr << fmt::format("keyfence: {} of {} repositories could not be audited (see the notes)\n", failed, runs.size());
     // Only a complete audit of a repository moves its --since-last mark.
-    if (state && !all.interrupted) {
+    if (state) {
         for (const RepositoryRun& r : runs) {
             if (r.failed || r.result.interrupted) continue;
             audit::RepositoryState next;

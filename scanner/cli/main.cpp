@@ -174,6 +174,9 @@ int main(int argc, char** argv) {
             audit.scan.tool_version = KEYFENCE_VERSION;
             audit.scan.redact = kc::parse_redact(audit.scan.redact_arg);
             kc::install_stop_signals();
+            std::optional<std::chrono::milliseconds> limit;
+            if (audit.scan.timeout) limit = kc::parse_duration(*audit.scan.timeout);
+            kc::Watchdog watchdog(limit, audit.scan.timeout.value_or(""), /*emergency_report=*/false);
             return kc::audit_command(audit);
         }
         if (*merge_cmd) {

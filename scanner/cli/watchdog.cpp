@@ -61,7 +61,8 @@ void watch_session(ReportSession* session) {
     g_session = session;
 }
 
-Watchdog::Watchdog(std::optional<std::chrono::milliseconds> timeout, std::string timeout_text) : timeout_text_(std::move(timeout_text)) {
+Watchdog::Watchdog(std::optional<std::chrono::milliseconds> timeout, std::string timeout_text, bool emergency_report)
+    : timeout_text_(std::move(timeout_text)), emergency_report_(emergency_report) {
     if (timeout) deadline_ = std::chrono::steady_clock::now() + *timeout;
     thread_ = std::thread([this] { run(); });
 }
@@ -94,7 +95,7 @@ void Watchdog::run() {
             continue;
         }
         interrupt_registered_threads();  // blocked reads return EINTR and see the request
-        if (now - *stopped_at >= kGrace) {
+        if (emergency_report_ && now - *stopped_at >= kGrace) {
             lock.unlock();
             write_partial_report_or_return();
             return;  // the scan's own report is being written: nothing more to watch

@@ -22,8 +22,10 @@ void install_stop_signals();
 
 class Watchdog {
 public:
-    // timeout_text: the option as given, for the message ("30s").
-    Watchdog(std::optional<std::chrono::milliseconds> timeout, std::string timeout_text);
+    // timeout_text: the option as given, for the message ("30s"). emergency_report false: after a stop,
+    // keep interrupting blocked threads but never write the report itself (audit, whose report merges
+    // every repository's findings: a snapshot of the one scan running would lose the others').
+    Watchdog(std::optional<std::chrono::milliseconds> timeout, std::string timeout_text, bool emergency_report = true);
     ~Watchdog();
     Watchdog(const Watchdog&) = delete;
     Watchdog& operator=(const Watchdog&) = delete;
@@ -38,6 +40,7 @@ private:
 
     std::optional<std::chrono::steady_clock::time_point> deadline_;
     std::string timeout_text_;
+    bool emergency_report_ = true;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool done_ = false;

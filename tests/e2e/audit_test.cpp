@@ -278,3 +278,32 @@ TEST_CASE("the audit templates (GitHub Actions matrix, Kubernetes Indexed Job): 
         CHECK(json::parse(whole.out).size() == 3);  // three keys, in five repositories
     }
 }
+
+TEST_CASE("audit: a remote that never answers costs only itself: --fetch-timeout and --timeout end its fetch") {
+    TempDir dir;
+    Repo local;
+    local.write("k.env", "OPENAI_API_KEY=" + openai_project(440) + "\n");
+    local.commit("k");
+    // A server that accepts connections and never says a word.
+    const fs::path port_file = dir.path() / "port";
+    const auto s = run_shell("python3 -c 'import socket,time,os\ns=socket.socket(); s.bind((\"127.0.0.1\", 0)); s.listen(8)\n"
+                             "open(\"" + port_file.string() + ".tmp\",\"w\").write(str(s.getsockname()[1])); os.rename(\"" + port_file.string() +
+                             ".tmp\", \"" + port_file.string() + "\")\nconns=[]\nwhile True: conns.append(s.accept())' >/dev/null 2>&1 & echo $!");
+    REQUIRE(s.exit_code == 0);
+    const int pid = std::stoi(s.out);
+    for (int i = 0; i < 200 && !fs::exists(port_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    REQUIRE(fs::exists(port_file));
+    const std::string silent = "git://127.0.0.1:" + read_text(port_file) + "/repo";
+    TempDir cache;
+
+    auto r = run_keyfence({"audit", silent, local.path().string(), "--fetch-timeout", "2s", "--cache-dir", cache.path().string(), "-f", "json"});
+    CHECK(r.exit_code == 1);
+    CHECK(report_of(r).size() == 1);
+    CHECK(r.err.find("note: " + silent + ": fetching: no end after 2 s, stopped (--fetch-timeout)") != std::string::npos);
+
+    r = run_keyfence({"audit", local.path().string(), silent, "--timeout", "2s", "--cache-dir", cache.path().string(), "-f", "json"});
+    CHECK(r.exit_code == 1);  // the local repository's key, in a report marked partial
+    CHECK(report_of(r).size() == 1);
+    CHECK(r.err.find("timed out after 2s (--timeout)") != std::string::npos);
+    ::kill(pid, SIGTERM);
+}
