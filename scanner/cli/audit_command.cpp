@@ -99,13 +99,15 @@ int audit_command(const AuditArgs& args) {
     }
 
     const unsigned threads = s.threads ? s.threads : std::max(1u, std::thread::hardware_concurrency());
-    const fs::path self = fs::read_symlink("/proc/self/exe");
+    std::error_code self_error;
+    const fs::path self = fs::read_symlink("/proc/self/exe", self_error);  // the binary running, for the fetch child
     std::mutex print_mutex;
     std::atomic<std::size_t> done{0};
     auto audit_one = [&](RepositoryRun& r, unsigned scan_threads) {
         try {
             if (stop_requested()) throw Error("not audited: " + stop_reason());
             if (audit::is_url(r.target)) {
+                if (self.empty()) throw Error("cannot find keyfence's own binary (/proc/self/exe) to run the fetch");
                 r.path = audit::mirror_dir(*cache_dir, r.target).string();
                 audit::update_mirror(self, r.target, r.path, fetch_limit);
             } else {
@@ -134,7 +136,7 @@ int audit_command(const AuditArgs& args) {
             std::cerr << fmt::format("keyfence: [{}/{}] {}: {} commit{}{}, {} finding{}\n", ++done, runs.size(), r.target, history.commit_count(),
                                      history.commit_count() == 1 ? "" : "s", r.hide.empty() ? "" : " new", r.result.findings.size(),
                                      r.result.findings.size() == 1 ? "" : "s");
-        } catch (const Error& e) {
+        } catch (const std::exception& e) {  // keyfence::Error, and anything else a library throws: this repository only
             r.failed = true;
             r.result = {};
             r.result.diagnostics.push_back({r.target, e.what()});
