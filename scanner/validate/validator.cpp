@@ -83,7 +83,13 @@ public:
         const auto src = regex_source_.find(f.rule_id);
         if (src == regex_source_.end()) return values;
         auto& re = compiled_[f.rule_id];
-        if (!re) re = std::make_unique<RE2>(*src->second);
+        if (!re) {
+            // As the confirmer matched it: bytes (Latin-1), unless the rule uses Unicode classes.
+            RE2::Options opts;
+            opts.set_log_errors(false);
+            if (!uses_unicode_classes(*src->second)) opts.set_encoding(RE2::Options::EncodingLatin1);
+            re = std::make_unique<RE2>(*src->second, opts);
+        }
         if (!re->ok()) return values;
         const int n = re->NumberOfCapturingGroups() + 1;
         std::vector<re2::StringPiece> groups(static_cast<std::size_t>(n));
@@ -105,6 +111,10 @@ std::string not_sent_reason(const rules::Validator& v, const TemplateValues& val
     for (const std::string& h : v.headers) all += h;
     for (const std::string& name : rules::template_names(all))
         if (!values.contains(name)) return fmt::format("not sent: no {} beside the key", name);
+    // A user's rule may capture anything: a line break in a value would write headers of its own.
+    for (const auto& [name, value] : values)
+        if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+            return fmt::format("not sent: the {} holds a line break or NUL", name);
     if (v.aws_sigv4 && rules::expand(v.aws_sigv4->key_id, values).starts_with("ASIA"))
         return "not sent: a temporary key (ASIA) needs its session token";
     return {};

@@ -435,3 +435,25 @@ TEST_CASE("staged --validate: the pre-commit gate can block only on a live key, 
     CHECK(r.exit_code == 0);
     CHECK(server.requests().size() == 2);  // the second run's verdict came from the day's cache
 }
+
+TEST_CASE("a user's validator never sends a captured value holding a line break (it would write headers of its own)") {
+    TempDir dir;
+    Certificates certs(dir.path());
+    Server server(dir.path(), "api", "server", {});
+    dir.write("rules.toml", R"([[rules]]
+id = 'loose'
+description = 'a user rule capturing across a carriage return'
+regex = '''tok=([a-z]{3}\r[a-z]{3})'''
+[rules.validate]
+url = 'https://api.openai.com/v1/models'
+headers = ['Authorization: Bearer {{secret}}']
+)");
+    const auto file = dir.write("k.txt", "tok=abc\rdef\n");
+    ValidationEnv env(server.connect_to(), dir.path() / "ca.pem");
+    const auto r = run_keyfence({"scan", "--validate", "--config", (dir.path() / "rules.toml").string(), "--format", "json", file.string()});
+    CHECK(r.exit_code == 1);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j.size() == 1);
+    CHECK(j[0]["validation"]["detail"] == "not sent: the secret holds a line break or NUL");
+    CHECK(server.requests().empty());
+}
