@@ -30,7 +30,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_SECONDS ?= 60
 FUZZ_MERGE ?= 0
 FUZZ_TARGETS := fuzz_rule_loader fuzz_scan fuzz_baseline_ignore fuzz_staged_index fuzz_git_objects
-SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+                 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize.lsan.supp:print_suppressions=0
 
 .PHONY: all deps fuzz-deps build audit test package test-system test-vectorscan test-sanitize test-tsan fuzz clean
 all: build
