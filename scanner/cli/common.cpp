@@ -105,8 +105,15 @@ void print_summary(const scan::ScanResult& r) {
             if (!p.repository.empty()) keys_in[p.repository].insert(f.fingerprint);
     }
     if (!keys_in.empty()) {
+        // Most keys first; an organization's audit lists its 20 worst repositories, the report has the rest.
+        std::vector<std::pair<std::string, std::size_t>> counts;
+        for (const auto& [repo, keys] : keys_in) counts.emplace_back(repo, keys.size());
+        std::stable_sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        constexpr std::size_t kShown = 20;
         std::string parts;
-        for (const auto& [repo, keys] : keys_in) parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", repo, keys.size());
+        for (std::size_t i = 0; i < std::min(kShown, counts.size()); ++i)
+            parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", counts[i].first, counts[i].second);
+        if (counts.size() > kShown) parts += fmt::format(", and {} more", counts.size() - kShown);
         std::cerr << "keyfence: keys per repository: " << parts << "\n";
     }
 }
